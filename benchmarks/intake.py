@@ -1,0 +1,275 @@
+"""Report intake under load, and crash safety.
+
+    python benchmarks/intake.py [--database sqlite|postgres] [--clients 50] [--seconds 60]
+                                [--kill]
+
+Builds a throw-away installation (demo province) in a temporary data folder (and, for
+PostgreSQL, a fresh database on 127.0.0.1:5432), starts `tinhso serve` (gunicorn) and
+drives `POST /api/feedback/reports` with `--clients` concurrent keep-alive clients, each
+request with its own Idempotency-Key. Printed beside it, as the baseline measured in the
+same run: the same clients on `GET /healthz` (the server's floor without a write).
+
+With `--kill`, the server's whole process group is killed with SIGKILL halfway through;
+clients retry what failed with the same Idempotency-Key while it restarts, and at the end
+every report that got a success answer is looked up in the database: the number missing
+must be 0.
+
+The public rate limit is switched off for the run (TINHSO_API_ANON_PER_MINUTE=0).
+"""
+
+from __future__ import annotations
+
+import argparse
+import http.client
+import json
+import multiprocessing as mp
+import os
+import random
+import signal
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import uuid
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+TINHSO = [sys.executable, "-m", "tinhso.cli"]
+TEXTS = [
+    "Mặt đường có ổ gà lớn, trời mưa đọng nước rất nguy hiểm.",
+    "Rác thải tập kết bên đường lâu ngày bốc mùi hôi thối.",
+    "Đèn đường không sáng hơn một tuần, buổi tối rất tối.",
+    "Quán cà phê lấn chiếm vỉa hè, người đi bộ phải xuống lòng đường.",
+    "Cống thoát nước bị nghẹt, mưa xuống là ngập nước.",
+    "Nhóm thanh niên tụ tập đua xe gây rối lúc nửa đêm.",
+]
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def prepare(database: str) -> dict[str, str]:
+    env = {
+        **os.environ,
+        "TINHSO_DATA_DIR": tempfile.mkdtemp(prefix="tinhso-intake-"),
+        "TINHSO_API_ANON_PER_MINUTE": "0",
+        "TINHSO_LOG_LEVEL": "WARNING",
+    }
+    env.pop("DATABASE_URL", None)
+    if database == "postgres":
+        import psycopg
+
+        name = f"tinhso_bench_{os.getpid()}"
+        with psycopg.connect(
+            "postgresql://postgres@127.0.0.1:5432/postgres", autocommit=True
+        ) as con:
+            con.execute(f'DROP DATABASE IF EXISTS "{name}"')
+            con.execute(f'CREATE DATABASE "{name}"')
+        env["DATABASE_URL"] = f"postgres://postgres@127.0.0.1:5432/{name}"
+    subprocess.run([*TINHSO, "migrate", "-v0"], env=env, check=True)
+    subprocess.run([*TINHSO, "demo"], env=env, check=True, stdout=subprocess.DEVNULL)
+    return env
+
+
+def start_server(env: dict[str, str], port: int, workers: int) -> subprocess.Popen:
+    server = subprocess.Popen(
+        [*TINHSO, "serve", "--port", str(port), "--workers", str(workers)],
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        start_new_session=True,
+    )
+    deadline = time.time() + 60
+    while time.time() < deadline:
+        try:
+            con = http.client.HTTPConnection("127.0.0.1", port, timeout=2)
+            con.request("GET", "/healthz")
+            if con.getresponse().status == 200:
+                return server
+        except OSError:
+            time.sleep(0.2)
+    raise SystemExit("the server did not start")
+
+
+def communes(env: dict[str, str]) -> list[str]:
+    out = subprocess.run(
+        [
+            *TINHSO,
+            "shell",
+            "-c",
+            "from tinhso.units.models import Commune;from django.conf import settings;"
+            "print(','.join(Commune.objects.filter(province__code=settings.TINHSO_PROVINCE)"
+            ".values_list('code', flat=True)))",
+        ],
+        env=env,
+        check=True,
+        capture_output=True,
+        text=True,
+    )
+    return out.stdout.strip().splitlines()[-1].split(",")
+
+
+def client(args: tuple) -> dict:
+    """One client: keep-alive requests until `until`; retries a failed write with the
+    same Idempotency-Key."""
+    port, until, kind, commune_codes, seed = args
+    rng = random.Random(seed)
+    latencies: list[float] = []
+    acknowledged: list[str] = []
+    errors = 0
+    con = None
+    pending = None
+    while time.time() < until or pending is not None:
+        if pending is None:
+            body = json.dumps({"text": rng.choice(TEXTS), "commune": rng.choice(commune_codes)})
+            pending = (str(uuid.uuid4()), body)
+        try:
+            if con is None:
+                con = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+            start = time.perf_counter()
+            if kind == "write":
+                con.request(
+                    "POST",
+                    "/api/feedback/reports",
+                    body=pending[1],
+                    headers={"Content-Type": "application/json", "Idempotency-Key": pending[0]},
+                )
+            else:
+                con.request("GET", "/healthz")
+            response = con.getresponse()
+            payload = response.read()
+            if response.status in (200, 201):
+                latencies.append(time.perf_counter() - start)
+                if kind == "write":
+                    acknowledged.append(json.loads(payload)["code"])
+                pending = None
+            elif response.status < 500:
+                errors += 1  # refused: retrying the same request would not help
+                pending = None
+            else:
+                errors += 1
+                time.sleep(0.05)
+        except (OSError, http.client.HTTPException):
+            errors += 1
+            con = None
+            time.sleep(0.1)
+            if time.time() > until + 60:  # give up on a server that never came back
+                break
+    return {"latencies": latencies, "acknowledged": acknowledged, "errors": errors}
+
+
+def load(
+    port: int, clients: int, seconds: float, kind: str, commune_codes: list[str], on_half=None
+) -> dict:
+    until = time.time() + seconds
+    processes = min(clients, max(2, os.cpu_count() or 2) * 2)
+    per = [clients // processes + (1 if i < clients % processes else 0) for i in range(processes)]
+    jobs = [(port, until, kind, commune_codes, i) for i, n in enumerate(per) for _ in range(n)]
+    started = time.time()
+    with mp.Pool(len(jobs)) as pool:
+        result = pool.map_async(client, jobs, chunksize=1)
+        if on_half is not None:
+            time.sleep(seconds / 2)
+            on_half()
+        results = result.get()
+    elapsed = time.time() - started
+    latencies = sorted(x for r in results for x in r["latencies"])
+    return {
+        "count": len(latencies),
+        "rate": len(latencies) / elapsed,
+        "p50": statistics.median(latencies) * 1000 if latencies else float("nan"),
+        "p99": latencies[int(len(latencies) * 0.99) - 1] * 1000 if latencies else float("nan"),
+        "errors": sum(r["errors"] for r in results),
+        "acknowledged": [c for r in results for c in r["acknowledged"]],
+    }
+
+
+def missing(env: dict[str, str], codes: list[str]) -> int:
+    path = Path(env["TINHSO_DATA_DIR"]) / "acknowledged.json"
+    path.write_text(json.dumps(codes))
+    out = subprocess.run(
+        [
+            *TINHSO,
+            "shell",
+            "-c",
+            "import json;from tinhso.feedback.models import Report;"
+            f"codes=set(json.load(open({str(path)!r})));"
+            "found=set(Report.objects.filter(code__in=codes).values_list('code', flat=True));"
+            "print(len(codes - found))",
+        ],
+        env=env,
+        check=True,
+        capture_output=True,
+        text=True,
+    )
+    return int(out.stdout.strip().splitlines()[-1])
+
+
+def show(label: str, r: dict) -> None:
+    print(
+        f"  {label:<28} {r['count']:>7,} ok in the run  {r['rate']:>8.1f}/s   "
+        f"p50 {r['p50']:6.1f} ms   p99 {r['p99']:7.1f} ms   errors {r['errors']}"
+    )
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--database", choices=["sqlite", "postgres"], default="sqlite")
+    parser.add_argument("--clients", type=int, default=50)
+    parser.add_argument("--seconds", type=float, default=60)
+    parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument("--kill", action="store_true")
+    args = parser.parse_args()
+
+    env = prepare(args.database)
+    port = free_port()
+    server = start_server(env, port, args.workers)
+    codes = communes(env)
+    print(
+        f"{args.database}: {args.clients} clients, {args.seconds:.0f} s, gunicorn "
+        f"{args.workers} workers × 4 threads, {os.cpu_count()} cores shared with the clients"
+    )
+    try:
+        baseline = load(port, args.clients, min(10, args.seconds), "read", codes)
+        show("baseline GET /healthz", baseline)
+        state = {"server": server}
+
+        def kill_and_restart():
+            os.killpg(state["server"].pid, signal.SIGKILL)
+            state["server"].wait()
+            print("  … server killed with SIGKILL; restarting")
+            state["server"] = start_server(env, port, args.workers)
+
+        result = load(
+            port,
+            args.clients,
+            args.seconds,
+            "write",
+            codes,
+            on_half=kill_and_restart if args.kill else None,
+        )
+        show("POST /api/feedback/reports", result)
+        print(
+            f"  writes per second / baseline reads per second: "
+            f"{result['rate'] / baseline['rate']:.2f}"
+        )
+        server = state["server"]
+        lost = missing(env, result["acknowledged"])
+        print(
+            f"  acknowledged reports: {len(result['acknowledged']):,}; missing from the "
+            f"database: {lost}"
+        )
+        if args.kill and lost:
+            raise SystemExit("reports were lost")
+    finally:
+        os.killpg(server.pid, signal.SIGTERM)
+        server.wait()
+
+
+if __name__ == "__main__":
+    main()

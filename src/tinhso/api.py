@@ -1,0 +1,106 @@
+"""The JSON API: one NinjaAPI, each app's router registered explicitly."""
+
+from django.http import HttpRequest, HttpResponse
+from django.utils.translation import gettext as _
+from ninja import NinjaAPI
+from ninja.errors import AuthenticationError, HttpError, Throttled, ValidationError
+from ninja.renderers import JSONRenderer
+
+from tinhso import __version__
+from tinhso.agencies.api import account_router, tokens_router
+from tinhso.agencies.api import router as agencies_router
+from tinhso.core.access import AccessDenied, NotFound
+from tinhso.core.api import router as core_router
+from tinhso.core.throttle import PublicRateThrottle
+from tinhso.feedback.api import router as feedback_router
+from tinhso.units.api import router as units_router
+from tinhso.units.lookup import Ambiguous, ConversionError
+
+
+class UnicodeJSONRenderer(JSONRenderer):
+    """Vietnamese stays readable in responses ("Tây Ninh", not "T\\u00e2y Ninh")."""
+
+    json_dumps_params = {"ensure_ascii": False}
+
+
+api = NinjaAPI(
+    renderer=UnicodeJSONRenderer(),
+    title="Tỉnh Số API",
+    version=__version__,
+    description=(
+        "API của nền tảng Tỉnh Số. Gửi token bằng tiêu đề `Authorization: Bearer …`. "
+        "API of the Tỉnh Số platform; send tokens as `Authorization: Bearer …`."
+    ),
+    docs_url="/docs",
+    urls_namespace="api",
+    throttle=[PublicRateThrottle()],
+)
+
+api.add_router("/units", units_router, tags=["units"])
+api.add_router("/agencies", agencies_router, tags=["agencies"])
+api.add_router("/feedback", feedback_router, tags=["feedback"])
+api.add_router("/tokens", tokens_router, tags=["tokens"])
+api.add_router("", account_router, tags=["account"])
+api.add_router("", core_router, tags=["audit"])
+
+
+@api.exception_handler(ConversionError)
+def conversion_error(request: HttpRequest, exc: ConversionError) -> HttpResponse:
+    body = {"detail": exc.message, "field": exc.level, "value": exc.raw}
+    if isinstance(exc, Ambiguous):
+        body["candidates"] = exc.candidates
+    return api.create_response(request, body, status=exc.status)
+
+
+@api.exception_handler(AccessDenied)
+def access_denied(request: HttpRequest, exc: AccessDenied) -> HttpResponse:
+    return api.create_response(
+        request, {"detail": exc.message}, status=401 if exc.needs_sign_in else 403
+    )
+
+
+@api.exception_handler(NotFound)
+def not_found(request: HttpRequest, exc: NotFound) -> HttpResponse:
+    return api.create_response(request, {"detail": exc.message}, status=404)
+
+
+@api.exception_handler(HttpError)
+def http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
+    return api.create_response(request, {"detail": str(exc.message)}, status=exc.status_code)
+
+
+@api.exception_handler(AuthenticationError)
+def unauthenticated(request: HttpRequest, exc: AuthenticationError) -> HttpResponse:
+    return api.create_response(
+        request,
+        {"detail": _("Please sign in or send a valid API token (Authorization: Bearer …).")},
+        status=401,
+    )
+
+
+@api.exception_handler(Throttled)
+def throttled(request: HttpRequest, exc: Throttled) -> HttpResponse:
+    seconds = max(1, int(exc.wait or 60))
+    response = api.create_response(
+        request,
+        {
+            "detail": _("Too many requests from your address; try again in %(seconds)s seconds.")
+            % {"seconds": seconds}
+        },
+        status=429,
+    )
+    response["Retry-After"] = str(seconds)
+    return response
+
+
+@api.exception_handler(ValidationError)
+def invalid_input(request: HttpRequest, exc: ValidationError) -> HttpResponse:
+    errors = [
+        {"field": ".".join(str(p) for p in e.get("loc", ())[1:]) or None, "message": e.get("msg")}
+        for e in exc.errors
+    ]
+    return api.create_response(
+        request,
+        {"detail": _("The request is not valid: check the fields listed."), "errors": errors},
+        status=422,
+    )

@@ -1,0 +1,169 @@
+"""Deployment settings, declared once.
+
+Every setting an operator can give through the environment is declared here with its
+default, its cast and a help text. `settings.py` reads them through `value()`;
+`docs/configuration.md` lists them, and a test fails when one is missing there.
+
+Operator settings that staff change at run time (holidays, deadlines, thresholds) live in
+the database and are edited in the admin, not here.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+
+def _bool(raw: str) -> bool:
+    value = raw.strip().lower()
+    if value in {"1", "true", "yes", "on"}:
+        return True
+    if value in {"0", "false", "no", "off", ""}:
+        return False
+    raise ValueError(f"not a boolean: {raw!r} (use true or false)")
+
+
+def _list(raw: str) -> list[str]:
+    return [part.strip() for part in raw.split(",") if part.strip()]
+
+
+@dataclass(frozen=True)
+class Setting:
+    """One environment variable: its name, default (as the environment would spell it),
+    cast and help text."""
+
+    name: str
+    default: str | None
+    help: str
+    cast: Callable[[str], Any] = str
+
+    def read(self) -> Any:
+        raw = os.environ.get(self.name, self.default)
+        if raw is None:
+            return None
+        try:
+            return self.cast(raw)
+        except ValueError as exc:
+            raise SystemExit(f"Invalid value for {self.name}: {exc}") from exc
+
+
+SETTINGS: list[Setting] = [
+    Setting(
+        "TINHSO_DATA_DIR",
+        "./var",
+        "Folder holding the embedded SQLite database, the DuckDB warehouse, uploads, the "
+        "generated secret key and the demo credentials. Created when missing.",
+    ),
+    Setting(
+        "DATABASE_URL",
+        None,
+        "Operational database URL (e.g. `postgres://user@host:5432/tinhso`). Empty: a "
+        "SQLite file `tinhso.sqlite3` in the data folder, in WAL mode.",
+    ),
+    Setting(
+        "TINHSO_SECRET_KEY",
+        None,
+        "Django secret key. Empty: a random key is generated once and kept in "
+        "`secret_key` in the data folder. Set it explicitly when several servers share a "
+        "database.",
+    ),
+    Setting("TINHSO_DEBUG", "false", "Django debug mode. Never true in production.", _bool),
+    Setting(
+        "TINHSO_ALLOWED_HOSTS",
+        "127.0.0.1,localhost,[::1]",
+        "Comma-separated host names this server answers to.",
+        _list,
+    ),
+    Setting(
+        "TINHSO_CSRF_TRUSTED_ORIGINS",
+        "",
+        "Comma-separated origins (scheme and host) trusted for form posts behind a proxy, "
+        "e.g. `https://ioc.tayninh.gov.vn`.",
+        _list,
+    ),
+    Setting(
+        "TINHSO_HTTPS",
+        "false",
+        "The site is served over HTTPS (behind a reverse proxy that sets "
+        "`X-Forwarded-Proto`): secure cookies, HSTS and redirection to HTTPS are switched on.",
+        _bool,
+    ),
+    Setting(
+        "TINHSO_HSTS_SECONDS",
+        "31536000",
+        "Strict-Transport-Security max-age when `TINHSO_HTTPS` is on.",
+        int,
+    ),
+    Setting(
+        "TINHSO_PROVINCE",
+        "80",
+        "Statistics-office code of the province this installation serves (default 80, "
+        "Tây Ninh). `tinhso demo --province` overrides it for the demo.",
+    ),
+    Setting(
+        "PORT", "8000", "Port of the web server started by `tinhso serve` and `make run`.", int
+    ),
+    Setting(
+        "TINHSO_WEB_WORKERS",
+        "2",
+        "Number of web server processes started by `tinhso serve`.",
+        int,
+    ),
+    Setting(
+        "TINHSO_LOGIN_FAILURE_LIMIT",
+        "5",
+        "Failed sign-ins from one user name and address before the account is locked.",
+        int,
+    ),
+    Setting(
+        "TINHSO_LOGIN_COOLOFF_MINUTES",
+        "15",
+        "Minutes a locked sign-in stays locked.",
+        int,
+    ),
+    Setting(
+        "TINHSO_SESSION_HOURS",
+        "10",
+        "Hours a staff sign-in lasts (a working day by default); closing the browser also ends it.",
+        int,
+    ),
+    Setting(
+        "TINHSO_API_ANON_PER_MINUTE",
+        "300",
+        "Requests per minute one address may make to the public API without signing in "
+        "(0: no limit). Counted per server process until a shared cache is configured.",
+        int,
+    ),
+    Setting(
+        "TINHSO_TILE_URL",
+        "",
+        "Optional map tile URL template (e.g. a provincial tile server "
+        "`https://tiles.example.gov.vn/{z}/{x}/{y}.png`). Empty: maps draw only the "
+        "platform's own GeoJSON layers, so nothing is loaded from the internet.",
+    ),
+    Setting(
+        "TINHSO_EMAIL_URL",
+        "console://",
+        "Outgoing mail: `console://` prints messages, or "
+        "`smtp://user:password@host:port` (`smtps://` for implicit TLS, `?starttls=1`).",
+    ),
+    Setting(
+        "TINHSO_DEFAULT_FROM_EMAIL",
+        "tinhso@localhost",
+        "Sender address of messages the platform sends.",
+    ),
+    Setting(
+        "TINHSO_LOG_LEVEL",
+        "INFO",
+        "Log level of the platform's own loggers (DEBUG, INFO, WARNING, ERROR).",
+    ),
+]
+
+_BY_NAME = {setting.name: setting for setting in SETTINGS}
+
+
+def value(name: str) -> Any:
+    """The current value of a declared setting, cast."""
+    return _BY_NAME[name].read()

@@ -1,0 +1,47 @@
+"""Platform-wide endpoints: the audit log for administrators."""
+
+import datetime as dt
+
+from django.http import HttpRequest
+from ninja import Router, Schema
+from ninja.pagination import LimitOffsetPagination, paginate
+
+from tinhso.agencies.auth import signed_in
+from tinhso.core.access import audit_entries_for_reader
+from tinhso.core.actors import actor_from_request
+
+router = Router()
+
+
+class AuditEntryOut(Schema):
+    id: int
+    at: dt.datetime
+    actor_kind: str
+    actor_label: str
+    actor_user_id: int | None
+    actor_token_id: int | None
+    action: str
+    object_type: str
+    object_id: str
+    object_repr: str
+    before: dict | None
+    after: dict | None
+
+
+@router.get("/audit", response=list[AuditEntryOut], auth=signed_in, summary="Audit log")
+@paginate(LimitOffsetPagination)
+def audit_log(
+    request: HttpRequest,
+    object_type: str | None = None,
+    object_id: str | None = None,
+    action: str | None = None,
+):
+    """Every write, newest first (administrators only)."""
+    entries = audit_entries_for_reader(actor_from_request(request))
+    if object_type:
+        entries = entries.filter(object_type=object_type)
+    if object_id:
+        entries = entries.filter(object_id=object_id)
+    if action:
+        entries = entries.filter(action=action)
+    return entries

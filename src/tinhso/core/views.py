@@ -1,0 +1,101 @@
+"""The home page and the health check."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import connection
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import render
+from django.template.loader import render_to_string
+from django.views.decorators.cache import never_cache
+
+from tinhso import __version__
+
+
+@never_cache
+def healthz(request: HttpRequest) -> JsonResponse:
+    """Liveness and database reachability, for load balancers and monitoring."""
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+            cursor.fetchone()
+    except Exception as exc:  # noqa: BLE001 - any failure means "not healthy"
+        return JsonResponse(
+            {
+                "status": "error",
+                "database": f"error: {exc.__class__.__name__}",
+                "version": __version__,
+            },
+            status=503,
+        )
+    return JsonResponse({"status": "ok", "database": connection.vendor, "version": __version__})
+
+
+def home(request: HttpRequest) -> HttpResponse:
+    from tinhso.units.models import Province
+
+    province = (
+        Province.objects.filter(code=settings.TINHSO_PROVINCE)
+        .prefetch_related("legacy_provinces")
+        .first()
+    )
+    return render(request, "core/home.html", {"province": province})
+
+
+def manifest(request: HttpRequest) -> JsonResponse:
+    """The citizen app's web manifest: added to a phone's home screen it opens the report
+    form like an app."""
+    from django.templatetags.static import static
+
+    from tinhso.units.models import Province
+
+    name = (
+        Province.objects.filter(code=settings.TINHSO_PROVINCE)
+        .values_list("name", flat=True)
+        .first()
+        or "Tỉnh Số"
+    )
+    return JsonResponse(
+        {
+            "name": f"{name} — Phản ánh",
+            "short_name": "Phản ánh",
+            "description": "Gửi và theo dõi phản ánh, kiến nghị với chính quyền tỉnh.",
+            "lang": "vi",
+            "start_url": "/feedback/new/?source=app",
+            "scope": "/",
+            "display": "standalone",
+            "background_color": "#ffffff",
+            "theme_color": "#9b1c1c",
+            "icons": [
+                {
+                    "src": static("tinhso/icons/icon-192.png"),
+                    "sizes": "192x192",
+                    "type": "image/png",
+                },
+                {
+                    "src": static("tinhso/icons/icon-512.png"),
+                    "sizes": "512x512",
+                    "type": "image/png",
+                },
+                {
+                    "src": static("tinhso/icons/icon-maskable-512.png"),
+                    "sizes": "512x512",
+                    "type": "image/png",
+                    "purpose": "maskable",
+                },
+            ],
+        },
+        content_type="application/manifest+json",
+        json_dumps_params={"ensure_ascii": False},
+    )
+
+
+def service_worker(request: HttpRequest) -> HttpResponse:
+    """Served from the site root so it controls every page; keeps the report form and its
+    assets for use without network."""
+    # Rendered without the request's context processors: the worker script is the same for
+    # every visitor and must not depend on the database being reachable.
+    body = render_to_string("core/sw.js", {"tinhso_version": __version__})
+    response = HttpResponse(body, content_type="text/javascript; charset=utf-8")
+    response["Cache-Control"] = "no-cache"
+    return response

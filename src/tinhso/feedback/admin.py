@@ -1,0 +1,103 @@
+from django.contrib import admin
+
+from tinhso.core.admin import AuditedAdmin
+from tinhso.feedback.models import (
+    CalendarDay,
+    Field,
+    InboundChannel,
+    LabelledExample,
+    Message,
+    OutboundGateway,
+    Report,
+    TierDeadline,
+)
+
+
+@admin.register(Field)
+class FieldAdmin(AuditedAdmin):
+    list_display = (
+        "code",
+        "name",
+        "parent",
+        "tier",
+        "routing",
+        "agency",
+        "duplicate_radius_m",
+        "requires_contact",
+        "is_active",
+    )
+    list_filter = ("tier", "routing", "is_active")
+    search_fields = ("code", "name", "keywords")
+    autocomplete_fields = ("agency", "parent")
+
+
+@admin.register(TierDeadline)
+class TierDeadlineAdmin(AuditedAdmin):
+    list_display = ("tier", "working_days")
+
+
+@admin.register(CalendarDay)
+class CalendarDayAdmin(AuditedAdmin):
+    list_display = ("date", "label", "is_working_day")
+    date_hierarchy = "date"
+
+
+@admin.register(Report)
+class ReportAdmin(admin.ModelAdmin):
+    """Read-only: reports change through the workflow (feedback/actions.py)."""
+
+    list_display = (
+        "code",
+        "status",
+        "field",
+        "agency",
+        "commune",
+        "received_at",
+        "deadline",
+        "channel",
+        "is_demo",
+    )
+    list_filter = ("status", "channel", "track", "field", "is_demo")
+    search_fields = ("code", "text")
+    list_select_related = ("field", "agency", "commune")
+    readonly_fields = [f.name for f in Report._meta.fields]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(LabelledExample)
+class LabelledExampleAdmin(admin.ModelAdmin):
+    list_display = ("field", "proposed", "created_at", "text")
+    list_filter = ("field",)
+    search_fields = ("text",)
+
+
+@admin.register(InboundChannel)
+class InboundChannelAdmin(AuditedAdmin):
+    list_display = ("channel", "is_active", "note")
+
+
+@admin.register(OutboundGateway)
+class OutboundGatewayAdmin(AuditedAdmin):
+    list_display = ("channel", "url", "is_active")
+
+
+@admin.register(Message)
+class MessageAdmin(admin.ModelAdmin):
+    list_display = ("created_at", "channel", "recipient", "subject", "status", "attempts")
+    list_filter = ("status", "channel", "to_staff")
+    search_fields = ("recipient", "subject", "report__code")
+    readonly_fields = [f.name for f in Message._meta.fields]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False

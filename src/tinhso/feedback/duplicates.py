@@ -1,0 +1,110 @@
+"""Possible duplicates of a new report: open reports of the same field nearby (within the
+field's radius, 250 m by default) whose text is similar.
+
+Text similarity is a word-set baseline until the text engine lands; nearby reports of
+the same field are proposed even with little word overlap, because people describe the
+same pothole differently. Staff decide; nothing is merged automatically."""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+from tinhso.core.text import fold
+from tinhso.feedback.models import OPEN_STATUSES, Field, Report
+from tinhso.units.models import Commune
+
+STOPWORDS = frozenset(
+    "va la co cua cho o tai thi da dang bi duoc nhung cac mot nay do rat khong qua "  # noqa: SIM905
+    "den tu ve voi de nen can xin de nghi".split()
+)
+EARTH_M = 6_371_000
+
+
+@dataclass(frozen=True)
+class Candidate:
+    report: Report
+    distance_m: float | None
+    similarity: float
+
+    @property
+    def score(self) -> float:
+        near = 1.0 if self.distance_m is None else max(0.0, 1 - self.distance_m / 1000)
+        return 0.6 * self.similarity + 0.4 * near
+
+
+def words(text: str) -> frozenset[str]:
+    return frozenset(w for w in fold(text).split() if len(w) > 1 and w not in STOPWORDS)
+
+
+def similarity(a: str, b: str) -> float:
+    """Jaccard similarity of the two texts' word sets (accents and case ignored)."""
+    wa, wb = words(a), words(b)
+    if not wa or not wb:
+        return 0.0
+    return len(wa & wb) / len(wa | wb)
+
+
+def distance_m(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
+    p1, p2 = math.radians(lat1), math.radians(lat2)
+    dp, dl = p2 - p1, math.radians(lon2 - lon1)
+    h = math.sin(dp / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(dl / 2) ** 2
+    return 2 * EARTH_M * math.asin(math.sqrt(h))
+
+
+def find(
+    text: str,
+    *,
+    field: Field | None,
+    lat: float | None = None,
+    lon: float | None = None,
+    commune: Commune | None = None,
+    exclude: int | None = None,
+    limit: int = 5,
+    min_similarity: float = 0.15,
+) -> list[Candidate]:
+    if field is None:
+        return []
+    reports = Report.objects.filter(
+        field=field, status__in=OPEN_STATUSES, duplicate_of__isnull=True
+    )
+    if exclude:
+        reports = reports.exclude(pk=exclude)
+    radius = field.duplicate_radius_m
+    if lat is not None and lon is not None:
+        dlat = radius / 111_320
+        dlon = radius / (111_320 * max(0.1, math.cos(math.radians(lat))))
+        reports = reports.filter(
+            lat__range=(lat - dlat, lat + dlat), lon__range=(lon - dlon, lon + dlon)
+        )
+    elif commune is not None:
+        reports = reports.filter(commune=commune)
+    else:
+        return []
+    found = []
+    for report in reports.select_related("commune")[:500]:
+        distance = (
+            distance_m(lat, lon, report.lat, report.lon)
+            if lat is not None and report.lat is not None
+            else None
+        )
+        if distance is not None and distance > radius:
+            continue
+        score = similarity(text, report.text)
+        if score >= min_similarity or distance is not None:
+            found.append(Candidate(report, distance, score))
+    found.sort(key=lambda c: -c.score)
+    return found[:limit]
+
+
+def guess_commune(text: str, province_code: str) -> Commune | None:
+    """A commune whose name appears in the text ("… ở phường Tân An …")."""
+    folded = f" {fold(text)} "
+    best = None
+    for commune in Commune.objects.filter(province__code=province_code).only(
+        "id", "name", "short_name", "search_key", "code"
+    ):
+        for name in (fold(commune.name), fold(commune.short_name)):
+            if len(name) >= 4 and f" {name} " in folded and (best is None or len(name) > best[0]):
+                best = (len(name), commune)
+    return best[1] if best else None

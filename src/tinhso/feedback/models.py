@@ -1,0 +1,463 @@
+"""Citizen reports (phản ánh kiến nghị): fields, reports, their timeline, the working-day
+calendar and the labelled examples the classifier learns from."""
+
+from __future__ import annotations
+
+import uuid
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class Tier(models.TextChoices):
+    EMERGENCY = "emergency", _("Emergency")
+    SIMPLE = "simple", _("Simple, checkable at once")
+    STANDARD = "standard", _("Standard")
+
+
+class Routing(models.TextChoices):
+    AGENCY = "agency", _("A fixed agency")
+    COMMUNE = "commune", _("The People's Committee of the commune where it happened")
+
+
+class Track(models.TextChoices):
+    ORDINARY = "ordinary", _("Report or suggestion")
+    COMPLAINT = "complaint", _("Formal complaint (khiếu nại)")
+    DENUNCIATION = "denunciation", _("Denunciation (tố cáo)")
+
+
+class Status(models.TextChoices):
+    RECEIVED = "received", _("Received")
+    ACCEPTED = "accepted", _("Accepted")
+    REFUSED = "refused", _("Refused")
+    ASSIGNED = "assigned", _("Assigned")
+    IN_PROGRESS = "in_progress", _("In progress")
+    ANSWERED = "answered", _("Answered")
+    CLOSED = "closed", _("Closed")
+
+
+OPEN_STATUSES = (Status.RECEIVED, Status.ACCEPTED, Status.ASSIGNED, Status.IN_PROGRESS)
+
+
+class Resolution(models.TextChoices):
+    FIXED = "fixed", _("Fixed")
+    NOT_FIXED = "not_fixed", _("Not fixed")
+    DUPLICATE = "duplicate", _("Duplicate")
+
+
+class Channel(models.TextChoices):
+    WEB = "web", _("Web form")
+    HOTLINE = "hotline", _("Hotline")
+    OPEN311 = "open311", _("Open311")
+    EMAIL = "email", _("Email")
+    SMS = "sms", _("SMS")
+    ZALO = "zalo", _("Zalo")
+
+
+class Field(models.Model):
+    """A field (lĩnh vực) reports are classified into: its urgency tier and who handles it."""
+
+    code = models.SlugField(_("code"), max_length=40, unique=True)
+    name = models.CharField(_("name"), max_length=120)
+    name_en = models.CharField(_("name in English"), max_length=120, blank=True)
+    description = models.TextField(_("description"), blank=True)
+    parent = models.ForeignKey(
+        "self",
+        verbose_name=_("parent field"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="children",
+    )
+    tier = models.CharField(
+        _("urgency tier"), max_length=12, choices=Tier.choices, default=Tier.STANDARD
+    )
+    routing = models.CharField(
+        _("routing"), max_length=10, choices=Routing.choices, default=Routing.COMMUNE
+    )
+    agency = models.ForeignKey(
+        "agencies.Agency",
+        verbose_name=_("responsible agency"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="fields",
+        help_text=_("For fixed routing: the department or utility that handles it."),
+    )
+    duplicate_radius_m = models.PositiveIntegerField(_("duplicate radius (m)"), default=250)
+    requires_contact = models.BooleanField(
+        _("requires contact"),
+        default=False,
+        help_text=_("Reports in this field need the reporter's phone or email."),
+    )
+    keywords = models.TextField(
+        _("keywords"),
+        blank=True,
+        help_text=_(
+            "Comma-separated words that suggest this field (used until a trained "
+            "classifier is active)."
+        ),
+    )
+    order = models.PositiveSmallIntegerField(_("order"), default=100)
+    is_active = models.BooleanField(_("active"), default=True)
+    is_demo = models.BooleanField(_("demo data"), default=False)
+
+    class Meta:
+        ordering = ["order", "name"]
+        verbose_name = _("field")
+        verbose_name_plural = _("fields")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class TierDeadline(models.Model):
+    """Working days allowed for each urgency tier (operator setting, edited in the admin)."""
+
+    tier = models.CharField(_("urgency tier"), max_length=12, choices=Tier.choices, unique=True)
+    working_days = models.PositiveSmallIntegerField(_("working days"))
+
+    class Meta:
+        verbose_name = _("deadline by tier")
+        verbose_name_plural = _("deadlines by tier")
+
+    def __str__(self) -> str:
+        return f"{self.get_tier_display()}: {self.working_days}"
+
+
+class CalendarDay(models.Model):
+    """A day the province adds to the national calendar: an extra day off, or a Saturday
+    or Sunday worked in exchange for a bridged holiday."""
+
+    date = models.DateField(_("date"), unique=True)
+    is_working_day = models.BooleanField(_("working day"), default=False)
+    label = models.CharField(_("label"), max_length=120)
+
+    class Meta:
+        ordering = ["date"]
+        verbose_name = _("calendar day")
+        verbose_name_plural = _("calendar days")
+
+    def __str__(self) -> str:
+        return f"{self.date}: {self.label}"
+
+
+def _citizen_key() -> str:
+    import secrets
+
+    return secrets.token_urlsafe(16)
+
+
+class Report(models.Model):
+    """One citizen report, from whichever channel it came, with its whole state."""
+
+    # NULL until the row has its id (the code is built from it); unique among the rest.
+    code = models.CharField(  # noqa: DJ001
+        _("tracking code"), max_length=20, unique=True, null=True, editable=False
+    )
+    text = models.TextField(_("what happened"))
+    field = models.ForeignKey(
+        Field,
+        verbose_name=_("field"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="reports",
+    )
+    field_confirmed = models.BooleanField(_("field confirmed"), default=False)
+    track = models.CharField(
+        _("track"), max_length=14, choices=Track.choices, default=Track.ORDINARY
+    )
+    channel = models.CharField(_("channel"), max_length=10, choices=Channel.choices)
+    status = models.CharField(
+        _("status"), max_length=12, choices=Status.choices, default=Status.RECEIVED
+    )
+    resolution = models.CharField(
+        _("resolution"), max_length=10, choices=Resolution.choices, blank=True
+    )
+    # Where it happened (public, without the reporter's own address).
+    commune = models.ForeignKey(
+        "units.Commune",
+        verbose_name=_("commune"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="reports",
+    )
+    lat = models.FloatField(_("latitude"), null=True, blank=True)
+    lon = models.FloatField(_("longitude"), null=True, blank=True)
+    location_approximate = models.BooleanField(default=True)
+    place = models.CharField(_("place"), max_length=300, blank=True)
+    # The reporter (never on public pages unless show_name).
+    reporter_name = models.CharField(_("name"), max_length=150, blank=True)
+    reporter_phone = models.CharField(_("phone"), max_length=40, blank=True)
+    reporter_email = models.EmailField(_("email"), blank=True)
+    show_name = models.BooleanField(_("show my name publicly"), default=False)
+    # Handling.
+    agency = models.ForeignKey(
+        "agencies.Agency",
+        verbose_name=_("responsible agency"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="reports",
+    )
+    assignee = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("assignee"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="assigned_reports",
+    )
+    received_at = models.DateTimeField(_("received"), auto_now_add=True, db_index=True)
+    deadline = models.DateTimeField(_("deadline"), null=True, blank=True, db_index=True)
+    answered_at = models.DateTimeField(_("answered"), null=True, blank=True)
+    closed_at = models.DateTimeField(_("closed"), null=True, blank=True)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+    answer = models.TextField(_("public answer"), blank=True)
+    refusal_reason = models.TextField(_("reason for refusal"), blank=True)
+    rating = models.PositiveSmallIntegerField(_("rating"), null=True, blank=True)
+    reminded_at = models.DateTimeField(null=True, blank=True)
+    duplicate_of = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="duplicates"
+    )
+    # The secret in the citizen's own link: lets them rate or reopen (codes are guessable).
+    citizen_key = models.CharField(max_length=32, default=_citizen_key, editable=False)
+    # Delivery bookkeeping. NULL, not "", so that uniqueness only binds reports that have one.
+    idempotency_key = models.CharField(  # noqa: DJ001
+        max_length=100, null=True, blank=True, unique=True
+    )
+    external_id = models.CharField(max_length=200, null=True, blank=True)  # noqa: DJ001
+    source_token_id = models.BigIntegerField(null=True, blank=True)
+    is_demo = models.BooleanField(_("demo data"), default=False)
+
+    class Meta:
+        ordering = ["-received_at", "-id"]
+        verbose_name = _("citizen report")
+        verbose_name_plural = _("citizen reports")
+        indexes = [
+            models.Index(fields=["agency", "status", "deadline"]),
+            models.Index(fields=["status", "deadline"]),
+            models.Index(fields=["field", "status"]),
+            models.Index(fields=["commune", "status"]),
+        ]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["channel", "external_id"], name="unique_report_per_gateway_message"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(rating__isnull=True) | models.Q(rating__gte=1, rating__lte=5),
+                name="rating_1_to_5",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.code or f"#{self.pk}"
+
+    @property
+    def is_open(self) -> bool:
+        return self.status in OPEN_STATUSES
+
+
+class ReportEvent(models.Model):
+    """One step in a report's timeline. `public` steps are shown to the citizen."""
+
+    report = models.ForeignKey(Report, on_delete=models.CASCADE, related_name="events")
+    at = models.DateTimeField(auto_now_add=True)
+    kind = models.CharField(max_length=30)
+    from_status = models.CharField(max_length=12, blank=True)
+    to_status = models.CharField(max_length=12, blank=True)
+    agency = models.ForeignKey(
+        "agencies.Agency", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    actor_label = models.CharField(max_length=200)
+    message = models.TextField(blank=True)
+    public = models.BooleanField(default=True)
+
+    class Meta:
+        ordering = ["at", "id"]
+        verbose_name = _("report event")
+        verbose_name_plural = _("report events")
+
+    def __str__(self) -> str:
+        return f"{self.report} {self.kind}"
+
+
+class LabelledExample(models.Model):
+    """A report text with the field a person confirmed or corrected it to: the training
+    data of the classifier."""
+
+    report = models.ForeignKey(
+        Report, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    text = models.TextField()
+    field = models.ForeignKey(Field, on_delete=models.CASCADE, related_name="examples")
+    proposed = models.ForeignKey(
+        Field, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    labelled_by_id = models.BigIntegerField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("labelled example")
+        verbose_name_plural = _("labelled examples")
+
+    def __str__(self) -> str:
+        return f"{self.field}: {self.text[:40]}"
+
+
+class InboundChannel(models.Model):
+    """A message gateway (email, SMS, Zalo) allowed to post reports to
+    /api/feedback/inbound/<channel>, signing each body with its secret (HMAC-SHA256)."""
+
+    channel = models.CharField(_("channel"), max_length=10, choices=Channel.choices, unique=True)
+    secret = models.CharField(_("signing secret"), max_length=128)
+    is_active = models.BooleanField(_("active"), default=True)
+    note = models.CharField(_("note"), max_length=200, blank=True)
+
+    class Meta:
+        verbose_name = _("inbound gateway")
+        verbose_name_plural = _("inbound gateways")
+
+    def __str__(self) -> str:
+        return self.get_channel_display()
+
+
+class MessageStatus(models.TextChoices):
+    PENDING = "pending", _("Waiting to be sent")
+    SENT = "sent", _("Sent")
+    FAILED = "failed", _("Failed (gave up)")
+
+
+class OutboundGateway(models.Model):
+    """Where SMS or Zalo messages are handed over: the gateway's URL and the secret that
+    signs each request (header X-Tinhso-Signature, HMAC-SHA256 of the body)."""
+
+    channel = models.CharField(
+        _("channel"),
+        max_length=10,
+        unique=True,
+        choices=[(Channel.SMS, _("SMS")), (Channel.ZALO, _("Zalo"))],
+    )
+    url = models.URLField(_("gateway URL"))
+    secret = models.CharField(_("signing secret"), max_length=128)
+    is_active = models.BooleanField(_("active"), default=True)
+
+    class Meta:
+        verbose_name = _("outbound gateway")
+        verbose_name_plural = _("outbound gateways")
+
+    def __str__(self) -> str:
+        return f"{self.get_channel_display()} → {self.url}"
+
+
+class Message(models.Model):
+    """A notification to a citizen or a member of staff, with its delivery state. Created in
+    the same transaction as the change it announces; sent by a task, retried with
+    back-off."""
+
+    report = models.ForeignKey(Report, on_delete=models.CASCADE, related_name="messages")
+    channel = models.CharField(_("channel"), max_length=10)
+    recipient = models.CharField(_("recipient"), max_length=254)
+    to_staff = models.BooleanField(_("to staff"), default=False)
+    subject = models.CharField(_("subject"), max_length=200)
+    body = models.TextField(_("body"))
+    status = models.CharField(
+        _("status"), max_length=8, choices=MessageStatus.choices, default=MessageStatus.PENDING
+    )
+    attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
+    last_error = models.TextField(_("last error"), blank=True)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    sent_at = models.DateTimeField(_("sent"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = _("message")
+        verbose_name_plural = _("messages")
+
+    def __str__(self) -> str:
+        return f"{self.channel} → {self.recipient}: {self.subject}"
+
+
+class MessageAttempt(models.Model):
+    """One delivery attempt and what came of it."""
+
+    message = models.ForeignKey(Message, on_delete=models.CASCADE, related_name="attempt_log")
+    at = models.DateTimeField(auto_now_add=True)
+    ok = models.BooleanField()
+    detail = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["at", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.message_id} {'ok' if self.ok else 'failed'}"
+
+
+class ExtensionStatus(models.TextChoices):
+    PENDING = "pending", _("Waiting for a supervisor")
+    APPROVED = "approved", _("Approved")
+    REJECTED = "rejected", _("Rejected")
+
+
+class ExtensionRequest(models.Model):
+    """A handler's request for more time; a supervisor approves (the deadline moves) or
+    rejects it."""
+
+    report = models.ForeignKey(Report, on_delete=models.CASCADE, related_name="extensions")
+    working_days = models.PositiveSmallIntegerField(_("extra working days"))
+    reason = models.TextField(_("reason"))
+    status = models.CharField(
+        _("status"), max_length=8, choices=ExtensionStatus.choices, default=ExtensionStatus.PENDING
+    )
+    requested_by_id = models.BigIntegerField(null=True, blank=True)
+    requested_at = models.DateTimeField(auto_now_add=True)
+    decided_by_id = models.BigIntegerField(null=True, blank=True)
+    decided_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-requested_at"]
+        verbose_name = _("extension request")
+        verbose_name_plural = _("extension requests")
+
+    def __str__(self) -> str:
+        return f"{self.report} +{self.working_days}"
+
+
+def _photo_name(kind: str, instance, filename: str) -> str:
+    # A random name: the file's URL must not be guessable from the report's number.
+    extension = filename.rsplit(".", 1)[-1] if "." in filename else "jpg"
+    return f"feedback/{kind}/{instance.report_id}/{uuid.uuid4().hex}.{extension}"
+
+
+def original_photo_path(instance, filename: str) -> str:
+    return _photo_name("original", instance, filename)
+
+
+def public_photo_path(instance, filename: str) -> str:
+    return _photo_name("public", instance, filename)
+
+
+class ReportPhoto(models.Model):
+    """A photo sent with a report. The original (with its metadata) is for staff only;
+    the public copy is re-encoded, resized and carries no EXIF data (no GPS position,
+    no camera serial)."""
+
+    report = models.ForeignKey(Report, on_delete=models.CASCADE, related_name="photos")
+    original = models.FileField(upload_to=original_photo_path)
+    public = models.FileField(upload_to=public_photo_path)
+    width = models.PositiveIntegerField()
+    height = models.PositiveIntegerField()
+    size = models.PositiveIntegerField()
+    hidden = models.BooleanField(_("hidden from the public"), default=False)
+    uploaded_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["id"]
+        verbose_name = _("photo")
+        verbose_name_plural = _("photos")
+
+    def __str__(self) -> str:
+        return f"{self.report} photo {self.pk}"

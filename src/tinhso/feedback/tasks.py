@@ -1,0 +1,59 @@
+"""Background work after intake. A failure here leaves the report as it was stored."""
+
+from __future__ import annotations
+
+from django_tasks import task
+
+from tinhso.core.actors import Actor
+
+
+@task()
+def process_report(report_id: int) -> str:
+    """Propose a field when the citizen gave none, find the responsible agency and set the
+    deadline."""
+    from tinhso.feedback.actions import apply_processing
+    from tinhso.feedback.classify import proposer
+    from tinhso.feedback.models import Report
+
+    report = Report.objects.filter(pk=report_id).first()
+    if report is None:
+        return "missing"
+    proposals = proposer().propose(report.text, k=1) if report.field is None else []
+    apply_processing(
+        Actor.system("feedback processing"),
+        report,
+        proposed=proposals[0].field if proposals else None,
+    )
+    return "ok"
+
+
+@task()
+def deliver_message(message_id: int) -> str:
+    """Send one notification; on failure, try again later with back-off."""
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from tinhso.feedback.models import Message, MessageStatus
+    from tinhso.feedback.notify import BACKOFF_MINUTES, deliver
+
+    message = Message.objects.filter(pk=message_id, status=MessageStatus.PENDING).first()
+    if message is None:
+        return "nothing to do"
+    if deliver(message):
+        return "sent"
+    if message.status == MessageStatus.PENDING:
+        wait = BACKOFF_MINUTES[message.attempts - 1]
+        deliver_message.using(run_after=timezone.now() + dt.timedelta(minutes=wait)).enqueue(
+            message_id
+        )
+        return f"retry in {wait} min"
+    return "gave up"
+
+
+@task()
+def remind_deadlines() -> int:
+    """Periodic: tell handlers about reports due within a day (each once)."""
+    from tinhso.feedback.notify import remind_due_soon
+
+    return remind_due_soon()

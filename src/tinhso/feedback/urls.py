@@ -1,0 +1,22 @@
+from django.urls import path
+
+from tinhso.feedback import views
+
+urlpatterns = [
+    path("", views.public_list, name="feedback_list"),
+    path("new/", views.report_new, name="feedback_new"),
+    path("propose/", views.propose, name="feedback_propose"),
+    path("track/", views.track, name="feedback_track"),
+    path("photo/<int:photo_id>/", views.photo, name="feedback_photo"),
+    path("staff/photo/<int:photo_id>/", views.staff_photo, name="feedback_staff_photo"),
+    path("r/<str:code>/<str:key>/", views.report_own, name="feedback_own"),
+    path("r/<str:code>/<str:key>/rate/", views.report_rate, name="feedback_rate"),
+    path("r/<str:code>/<str:key>/reopen/", views.report_reopen, name="feedback_reopen"),
+    path("queue/", views.queue, name="feedback_queue"),
+    path("messages/", views.message_log, name="feedback_messages"),
+    path("scorecards/", views.scorecards, name="feedback_scorecards"),
+    path("hotline/", views.hotline, name="feedback_hotline"),
+    path("hotline/assist/", views.hotline_assist, name="feedback_hotline_assist"),
+    path("staff/<str:code>/", views.staff_report, name="feedback_staff_report"),
+    path("staff/<str:code>/<str:action>/", views.staff_action, name="feedback_staff_action"),
+]

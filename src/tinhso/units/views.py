@@ -1,0 +1,110 @@
+"""Pages: the province's communes and map, the old → new converter, boundary upload."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, render
+from django.utils.translation import gettext as _
+
+from tinhso.core.actors import actor_from_request
+from tinhso.core.text import fold
+from tinhso.units import access, actions, lookup
+from tinhso.units.boundaries import VN2000_CHOICES, BoundaryFileError
+from tinhso.units.models import BoundaryUpload, CommuneKind, Province
+
+MAX_BOUNDARY_FILE = 200 * 1024 * 1024
+
+
+def _home_province() -> Province:
+    return get_object_or_404(Province, code=settings.TINHSO_PROVINCE)
+
+
+def unit_index(request: HttpRequest) -> HttpResponse:
+    province = _home_province()
+    communes = province.communes.all()
+    q = (request.GET.get("q") or "").strip()
+    kind = request.GET.get("kind") or ""
+    if q:
+        communes = communes.filter(search_key__contains=fold(q))
+    if kind in CommuneKind.values:
+        communes = communes.filter(kind=kind)
+    page = Paginator(communes.order_by("search_key"), 100).get_page(request.GET.get("page"))
+    surveyed = province.communes.filter(boundary__isnull=False).count()
+    template = "units/_commune_table.html" if request.htmx else "units/index.html"
+    return render(
+        request,
+        template,
+        {
+            "province": province,
+            "page": page,
+            "q": q,
+            "kind": kind,
+            "kinds": CommuneKind.choices,
+            "surveyed": surveyed,
+            "total": province.communes.count(),
+            "merged_from": province.legacy_provinces.order_by("name"),
+        },
+    )
+
+
+def convert_page(request: HttpRequest) -> HttpResponse:
+    province = _home_province()
+    values = {k: (request.GET.get(k) or "").strip() for k in ("province", "district", "ward")}
+    result = error = None
+    if any(values.values()):
+        try:
+            result = lookup.index().convert(**values)
+        except lookup.ConversionError as exc:
+            error = exc
+    else:
+        values["province"] = ""
+    return render(
+        request,
+        "units/convert.html",
+        {
+            "province": province,
+            "values": values,
+            "result": result,
+            "error": error,
+            "merged_from": province.legacy_provinces.order_by("name"),
+        },
+    )
+
+
+def boundary_upload(request: HttpRequest) -> HttpResponse:
+    actor = actor_from_request(request)
+    access.require_boundary_manager(actor)
+    province = _home_province()
+    upload = error = None
+    crs = request.POST.get("crs") or "EPSG:4326"
+    if request.method == "POST":
+        uploaded = request.FILES.get("file")
+        if uploaded is None:
+            error = _("Choose a file to upload.")
+        elif uploaded.size > MAX_BOUNDARY_FILE:
+            error = _("The file is larger than 200 MB.")
+        else:
+            try:
+                upload = actions.upload_boundaries(
+                    actor,
+                    province,
+                    file_name=uploaded.name,
+                    data=uploaded.read(),
+                    declared_crs=crs,
+                )
+            except BoundaryFileError as exc:
+                error = exc.message
+    return render(
+        request,
+        "units/boundaries.html",
+        {
+            "province": province,
+            "upload": upload,
+            "error": error,
+            "crs": crs,
+            "crs_choices": VN2000_CHOICES,
+            "history": BoundaryUpload.objects.filter(province=province)[:10],
+        },
+    )

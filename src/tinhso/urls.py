@@ -1,0 +1,26 @@
+"""Every route, registered explicitly."""
+
+from django.contrib import admin
+from django.urls import include, path
+from django.utils.translation import gettext_lazy as _
+
+from tinhso.api import api
+from tinhso.core import views as core_views
+
+admin.site.site_header = _("Tỉnh Số administration")
+admin.site.site_title = _("Tỉnh Số administration")
+admin.site.index_title = _("Back-office configuration")
+
+urlpatterns = [
+    path("", core_views.home, name="home"),
+    path("healthz", core_views.healthz, name="healthz"),
+    path("manifest.webmanifest", core_views.manifest, name="manifest"),
+    path("sw.js", core_views.service_worker, name="service_worker"),
+    path("api/", api.urls),
+    path("", include("tinhso.agencies.urls")),
+    path("units/", include("tinhso.units.urls")),
+    path("feedback/", include("tinhso.feedback.urls")),
+    path("open311/v2/", include("tinhso.feedback.open311")),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("admin/", admin.site.urls),
+]

@@ -1,0 +1,91 @@
+"""The citizen form in a real browser: proposals while typing, a tracking code at the end."""
+
+import re
+
+import pytest
+from playwright.sync_api import expect
+
+from tests.browser.conftest import shot
+
+pytestmark = pytest.mark.browser
+
+
+def test_citizen_reports_from_a_phone(browser, live_server, demo):
+    context = browser.new_context(
+        viewport={"width": 390, "height": 844}, locale="vi-VN", device_scale_factor=2
+    )
+    page = context.new_page()
+    page.set_default_timeout(15_000)
+    page.goto(live_server.url + "/feedback/new/")
+    page.get_by_label("Sự việc là gì?").fill(
+        "Mặt đường trước chợ có ổ gà lớn, trời mưa đọng nước rất nguy hiểm."
+    )
+    chip = page.locator(".chip", has_text="Giao thông, đường sá")
+    expect(chip).to_be_visible()
+    chip.click()
+    expect(page.get_by_label("Lĩnh vực (không bắt buộc — hệ thống sẽ đề xuất)")).to_have_value(
+        re.compile(r"\d+")
+    )
+    page.get_by_label("Xã, phường").select_option(label="Phường Tân An")
+    page.get_by_label("Địa chỉ hoặc điểm mốc").fill("trước chợ Tân An")
+    shot(page, "report-form-phone")
+    page.get_by_role("button", name="Gửi phản ánh").click()
+    expect(page.get_by_role("heading", level=1)).to_contain_text(re.compile(r"PA-\d{4}-\d{6}"))
+    expect(page.get_by_text("Đã tiếp nhận").first).to_be_visible()
+    shot(page, "report-tracking-phone")
+    context.close()
+
+
+def test_operator_queue_and_accept(page, demo):
+    page.goto(page.base + "/accounts/login/?next=/feedback/queue/")
+    page.get_by_label("Tên đăng nhập").fill("demo.operator")
+    page.get_by_label("Mật khẩu").fill(demo)
+    page.get_by_role("button", name="Đăng nhập").click()
+    expect(page.get_by_role("heading", name="Hàng đợi phản ánh")).to_be_visible()
+    page.get_by_label("Loại").select_option("received")
+    page.get_by_role("button", name="Xem").click()
+    shot(page, "queue")
+    first = page.locator("table.queue tbody tr a").first
+    code = first.inner_text()
+    first.click()
+    expect(page.get_by_role("heading", level=1)).to_contain_text(code)
+    page.locator("#id_field").select_option(label="Môi trường, rác thải")
+    page.get_by_role("button", name="Tiếp nhận").click()
+    expect(page.locator(".messages")).to_contain_text("Đã thực hiện")
+    expect(page.locator("h1 .status")).to_have_text("Đã chuyển xử lý")
+    shot(page, "report-staff")
+
+
+def test_operator_takes_a_call(page, demo):
+    page.goto(page.base + "/accounts/login/?next=/feedback/hotline/")
+    page.get_by_label("Tên đăng nhập").fill("demo.operator")
+    page.get_by_label("Mật khẩu").fill(demo)
+    page.get_by_role("button", name="Đăng nhập").click()
+    page.locator("#id_text").fill(
+        "Đèn tín hiệu giao thông ở phường Tân An không hoạt động từ sáng, xe cộ lộn xộn."
+    )
+    field_chip = page.locator("#assist .chip", has_text="Giao thông, đường sá")
+    expect(field_chip).to_be_visible()
+    field_chip.click()
+    page.locator("#assist .chip", has_text="Phường Tân An").click()
+    expect(page.locator("#assist")).to_contain_text("Sở Xây dựng")
+    shot(page, "hotline")
+    page.get_by_role("button", name="Xác nhận và gửi (Alt+S)").click()
+    expect(page.locator(".messages")).to_contain_text("Đã chuyển xử lý")
+
+
+def test_a_report_typed_offline_is_sent_when_the_network_returns(browser, live_server, demo):
+    context = browser.new_context(viewport={"width": 390, "height": 844}, locale="vi-VN")
+    page = context.new_page()
+    page.set_default_timeout(15_000)
+    page.goto(live_server.url + "/feedback/new/")
+    context.set_offline(True)
+    page.get_by_label("Sự việc là gì?").fill("Cây đổ chắn ngang đường sau cơn mưa lớn.")
+    page.get_by_label("Xã, phường").select_option(label="Phường Tân An")
+    page.get_by_role("button", name="Gửi phản ánh").click()
+    expect(page.locator("#offline-status")).to_contain_text("đang lưu trên máy")
+    assert page.evaluate("JSON.parse(localStorage.getItem('tinhso.pending-reports')).length") == 1
+    context.set_offline(False)
+    expect(page.locator("#offline-status")).to_contain_text(re.compile(r"PA-\d{4}-\d{6}"))
+    assert page.evaluate("JSON.parse(localStorage.getItem('tinhso.pending-reports')).length") == 0
+    context.close()
