@@ -86,3 +86,14 @@ def token_for(db, system):
         return actions.create_token(system, _user(username), label=label)[1]
 
     return make
+
+
+@pytest.fixture(autouse=True)
+def _fresh_process_caches():
+    """Per-process copies of settings kept in the database would outlive a test's
+    rolled-back transaction: start every test without them."""
+    from tinhso.feedback.calendar import forget_settings
+
+    forget_settings()
+    yield
+    forget_settings()

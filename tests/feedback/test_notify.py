@@ -10,9 +10,9 @@ import pytest
 from django_tasks_db.models import DBTaskResult
 
 from tinhso.agencies.models import User
-from tinhso.feedback.models import Message, MessageStatus, OutboundGateway
+from tinhso.feedback.models import Message, MessageStatus, OutboundGateway, Report
 from tinhso.feedback.notify import remind_due_soon
-from tinhso.feedback.tasks import deliver_message
+from tinhso.feedback.tasks import deliver_message, process_report
 
 pytestmark = pytest.mark.django_db
 
@@ -31,6 +31,11 @@ def test_a_citizen_with_email_gets_the_tracking_code(
             },
         )
     code = response["Location"].split("/")[3]
+    assert not Message.objects.filter(report__code=code).exists()  # not on the intake path
+    report = Report.objects.get(code=code)
+    with django_capture_on_commit_callbacks(execute=True):
+        process_report.call(report.pk)
+        process_report.call(report.pk)  # a task run twice messages once
     message = Message.objects.get(report__code=code, channel="email")
     assert message.recipient == "dan@example.vn"
     deliver_message.call(message.pk)
@@ -91,6 +96,7 @@ def test_sms_goes_through_the_signed_gateway(
 ):
     with django_capture_on_commit_callbacks(execute=True):
         report = new_report(reporter_phone="0901234567")
+        process_report.call(report.pk)
     message = Message.objects.get(report=report, channel="sms")
     deliver_message.call(message.pk)
     assert gateway.received == [
@@ -106,6 +112,7 @@ def test_failures_are_logged_and_retried_with_backoff(
     gateway.fail = True
     with django_capture_on_commit_callbacks(execute=True):
         report = new_report(reporter_phone="0901234567")
+        process_report.call(report.pk)
     message = Message.objects.get(report=report, channel="sms")
     assert deliver_message.call(message.pk) == "retry in 1 min"
     message.refresh_from_db()
@@ -125,6 +132,7 @@ def test_failures_are_logged_and_retried_with_backoff(
 def test_demo_reports_message_nobody(new_report, django_capture_on_commit_callbacks):
     with django_capture_on_commit_callbacks(execute=True):
         report = new_report(reporter_email="x@example.vn", is_demo=True)
+        process_report.call(report.pk)
     assert not Message.objects.filter(report=report).exists()
 
 

@@ -151,9 +151,7 @@ def submit_report(
     # Keys are scoped by channel (and token) so two clients cannot collide.
     if idempotency_key:
         idempotency_key = f"{channel}:{actor.token_id or ''}:{idempotency_key}"[:100]
-    existing = _existing(idempotency_key, channel, external_id)
-    if existing is not None:
-        return existing, False
+    # No look-up first: a repeated key is rare, and the unique constraints catch it.
     if commune is None and lat is not None and lon is not None:
         commune = _commune_at(lat, lon)
     try:
@@ -179,7 +177,8 @@ def submit_report(
             photos=photos or [],
         )
     except IntegrityError:
-        # A concurrent retry with the same key won the race: answer with its report.
+        # The key (or the gateway's message id) was seen before, perhaps by a concurrent
+        # retry: answer with the first report.
         existing = _existing(idempotency_key, channel, external_id)
         if existing is None:
             raise

@@ -12,6 +12,7 @@ class FeedbackConfig(AppConfig):
         from tinhso.feedback import notify  # noqa: F401 - connects the event subscribers
 
         schedule.every(15, "tinhso.feedback.tasks.remind_deadlines")
+        schedule.every(5, "tinhso.feedback.tasks.refresh_scorecards")
 
         nav.register(
             nav.NavItem("report", _("Report a problem"), "feedback_new", "public", order=10)

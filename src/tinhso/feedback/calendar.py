@@ -4,11 +4,14 @@ package), weekends, and the days the province adds or swaps (`CalendarDay`)."""
 from __future__ import annotations
 
 import datetime as dt
+import time
 from functools import lru_cache
 from zoneinfo import ZoneInfo
 
 import holidays
 from django.conf import settings
+from django.db.models.signals import post_delete, post_save
+from django.dispatch import receiver
 
 from tinhso.feedback.models import CalendarDay, Tier, TierDeadline, Track
 
@@ -19,6 +22,29 @@ STATUTORY_ACCEPT_DAYS = 10
 STATUTORY_DECIDE_DAYS = 30
 STATUTORY_DECIDE_DAYS_COMPLEX = 45
 END_OF_DAY = dt.time(23, 59, 59)
+# The calendar and the tier settings are read on every intake; each process keeps them
+# this long. A change in the admin clears this process's copy at once and reaches the
+# other processes within this time.
+SETTINGS_SECONDS = 60.0
+_settings: dict[str, tuple[float, object]] = {}
+
+
+def _setting(name: str, load):
+    now = time.monotonic()
+    hit = _settings.get(name)
+    if hit is not None and now - hit[0] < SETTINGS_SECONDS:
+        return hit[1]
+    value = load()
+    _settings[name] = (now, value)
+    return value
+
+
+@receiver(post_save, sender=CalendarDay)
+@receiver(post_delete, sender=CalendarDay)
+@receiver(post_save, sender=TierDeadline)
+@receiver(post_delete, sender=TierDeadline)
+def forget_settings(**kwargs) -> None:
+    _settings.clear()
 
 
 @lru_cache(maxsize=32)
@@ -31,7 +57,9 @@ class WorkingCalendar:
 
     def __init__(self, overrides: dict[dt.date, bool] | None = None):
         if overrides is None:
-            overrides = dict(CalendarDay.objects.values_list("date", "is_working_day"))
+            overrides = _setting(
+                "days", lambda: dict(CalendarDay.objects.values_list("date", "is_working_day"))
+            )
         self.overrides = overrides
         self.zone = ZoneInfo(settings.TIME_ZONE)
 
@@ -65,9 +93,9 @@ class WorkingCalendar:
 
 
 def tier_days(tier: str) -> int:
-    configured = (
-        TierDeadline.objects.filter(tier=tier).values_list("working_days", flat=True).first()
-    )
+    configured = _setting(
+        "tiers", lambda: dict(TierDeadline.objects.values_list("tier", "working_days"))
+    ).get(tier)
     return configured if configured is not None else DEFAULT_TIER_DAYS[Tier(tier)]
 
 

@@ -11,7 +11,7 @@ import math
 from dataclasses import dataclass
 
 from tinhso.core.text import fold
-from tinhso.feedback.models import OPEN_STATUSES, Field, Report
+from tinhso.feedback.models import Field, Report
 from tinhso.units.models import Commune
 
 STOPWORDS = frozenset(
@@ -66,7 +66,7 @@ def find(
     if field is None:
         return []
     reports = Report.objects.filter(
-        field=field, status__in=OPEN_STATUSES, duplicate_of__isnull=True
+        field=field, open_deadline__isnull=False, duplicate_of__isnull=True
     )
     if exclude:
         reports = reports.exclude(pk=exclude)

@@ -83,25 +83,44 @@ def on_report_event(sender: str, actor, payload: dict, **kwargs) -> None:
     if not sender.startswith("report."):
         return
     kind = sender.split(".", 1)[1]
+    if kind == "received":
+        return  # told by the processing task, off the intake's critical path
     report = Report.objects.select_related("agency").filter(pk=payload.get("report_id")).first()
     if report is None or report.is_demo:
         return  # demo reports never message anyone
     with override(settings.LANGUAGE_CODE):
         if kind in CITIZEN_EVENTS:
-            subject, body = _citizen_text(report, kind)
-            if report.reporter_email:
-                queue_message(report, Channel.EMAIL, report.reporter_email, subject, body)
-            if (
-                report.reporter_phone
-                and OutboundGateway.objects.filter(channel=Channel.SMS, is_active=True).exists()
-            ):
-                queue_message(report, Channel.SMS, report.reporter_phone, subject, body)
+            _tell_citizen(report, kind)
         if kind in ASSIGNMENT_EVENTS and report.agency_id:
             _tell_handlers(
                 report,
                 _("New report for %(agency)s: %(code)s")
                 % {"agency": report.agency.name, "code": report.code},
             )
+
+
+@transaction.atomic
+def tell_received(report: Report) -> None:
+    """The tracking code, to a citizen who left an email or a phone number. Run by the
+    processing task; a task run twice does not message twice."""
+    if report.is_demo or Message.objects.filter(report=report, to_staff=False).exists():
+        return
+    with override(settings.LANGUAGE_CODE):
+        _tell_citizen(report, "received")
+
+
+def _tell_citizen(report: Report, kind: str) -> None:
+    sms = (
+        bool(report.reporter_phone)
+        and OutboundGateway.objects.filter(channel=Channel.SMS, is_active=True).exists()
+    )
+    if not (report.reporter_email or sms):
+        return
+    subject, body = _citizen_text(report, kind)
+    if report.reporter_email:
+        queue_message(report, Channel.EMAIL, report.reporter_email, subject, body)
+    if sms:
+        queue_message(report, Channel.SMS, report.reporter_phone, subject, body)
 
 
 def _tell_handlers(report: Report, subject: str) -> None:
@@ -131,14 +150,12 @@ def remind_due_soon(
     now: dt.datetime | None = None, within: dt.timedelta = dt.timedelta(hours=24)
 ) -> int:
     """Tell handlers once about each open report due within `within`."""
-    from tinhso.feedback.models import OPEN_STATUSES
 
     now = now or timezone.now()
     count = 0
     due = Report.objects.filter(
-        status__in=OPEN_STATUSES,
-        deadline__gt=now,
-        deadline__lte=now + within,
+        open_deadline__gt=now,
+        open_deadline__lte=now + within,
         reminded_at__isnull=True,
         agency__isnull=False,
         is_demo=False,

@@ -1,21 +1,42 @@
 """Scorecards per agency, commune or field: received, answered on time, overdue, average
-handling time, satisfaction."""
+handling time, satisfaction.
+
+Counting a year of a province's reports on every page view does not stay fast, so the
+counts come from daily rollups (`ScorecardDay`). Before a scorecard is read, the days
+whose reports changed since the last refresh are rebuilt from the reports themselves
+(found through `Report.updated_at`), so the figures are exact, not a cache that lags.
+Only "overdue" depends on the clock; it is counted live from the open reports.
+"""
 
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable
 from dataclasses import dataclass
 
-from django.db.models import Avg, Count, DurationField, ExpressionWrapper, F, Q
+from django.db import transaction
+from django.db.models import Count, DurationField, ExpressionWrapper, F, Q, Sum
+from django.db.models.functions import TruncDate
 from django.utils import timezone
 
-from tinhso.feedback.models import OPEN_STATUSES, Report, Status
+from tinhso.feedback.models import (
+    Grouping,
+    Report,
+    RollupState,
+    ScorecardDay,
+    Status,
+)
 
 GROUPS = {
-    "agency": ("agency_id", "agency__name"),
-    "commune": ("commune_id", "commune__name"),
-    "field": ("field_id", "field__name"),
+    Grouping.AGENCY: "agency_id",
+    Grouping.COMMUNE: "commune_id",
+    Grouping.FIELD: "field_id",
 }
+# Report changes are looked at again this far back, so that a write committed a little
+# after the refresh began (or stamped by a server whose clock is slightly behind) is not
+# missed.
+MARGIN = dt.timedelta(minutes=5)
+STATE = "scorecards"
 
 
 @dataclass(frozen=True)
@@ -34,43 +55,179 @@ class Row:
         return round(100 * self.on_time / self.answered, 1) if self.answered else None
 
 
-def scorecard(by: str, start: dt.datetime, end: dt.datetime, reports=None) -> list[Row]:
-    key, label = GROUPS[by]
-    now = timezone.now()
-    reports = (
-        (reports if reports is not None else Report.objects.all())
-        .filter(received_at__gte=start, received_at__lt=end, duplicate_of__isnull=True)
-        .exclude(status=Status.REFUSED)
+def _day_range(start: dt.date, end: dt.date) -> tuple[dt.datetime, dt.datetime]:
+    """The instants of local days [start, end)."""
+    zone = timezone.get_current_timezone()
+    return (
+        dt.datetime.combine(start, dt.time.min, zone),
+        dt.datetime.combine(end, dt.time.min, zone),
     )
+
+
+def _spans(days: Iterable[dt.date]) -> list[tuple[dt.date, dt.date]]:
+    """Consecutive days merged into [start, end) spans."""
+    spans: list[tuple[dt.date, dt.date]] = []
+    for day in sorted(set(days)):
+        if spans and spans[-1][1] == day:
+            spans[-1] = (spans[-1][0], day + dt.timedelta(days=1))
+        else:
+            spans.append((day, day + dt.timedelta(days=1)))
+    return spans
+
+
+def _counted(reports):
+    return reports.exclude(status=Status.REFUSED).filter(duplicate_of__isnull=True)
+
+
+# Above this many changed days, one grouped pass is cheaper than a pass per day.
+PER_DAY_LIMIT = 31
+
+
+def _sums(reports, key: str, *grouped_by: str):
     handled = ExpressionWrapper(F("answered_at") - F("received_at"), output_field=DurationField())
-    rows = (
-        reports.values(key, label)
+    answered = Q(answered_at__isnull=False)
+    return (
+        reports.values(*grouped_by, key)
         .annotate(
-            received=Count("id"),
-            answered=Count("id", filter=Q(answered_at__isnull=False)),
-            on_time=Count(
-                "id", filter=Q(answered_at__isnull=False, answered_at__lte=F("deadline"))
-            ),
-            overdue=Count("id", filter=Q(status__in=OPEN_STATUSES, deadline__lt=now)),
-            avg_handling=Avg(handled, filter=Q(answered_at__isnull=False)),
-            avg_rating=Avg("rating"),
-            ratings=Count("rating"),
+            n=Count("id"),
+            n_answered=Count("id", filter=answered),
+            n_on_time=Count("id", filter=answered & Q(answered_at__lte=F("deadline"))),
+            handling=Sum(handled, filter=answered),
+            n_ratings=Count("rating"),
+            rating_total=Sum("rating"),
         )
-        .order_by("-received")
+        .order_by()
     )
-    out = []
-    for r in rows:
-        avg = r["avg_handling"]
-        out.append(
-            Row(
-                name=r[label] or "—",
-                received=r["received"],
-                answered=r["answered"],
-                on_time=r["on_time"],
-                overdue=r["overdue"],
-                avg_days=round(avg.total_seconds() / 86400, 1) if avg is not None else None,
-                rating=round(r["avg_rating"], 2) if r["avg_rating"] is not None else None,
-                ratings=r["ratings"],
+
+
+def _rows(reports, day: dt.date | None) -> list[ScorecardDay]:
+    """Rollup rows of `reports`: all of local day `day`, or of any days (grouped by day)."""
+    if day is None:
+        zone = timezone.get_current_timezone()
+        reports = reports.annotate(day=TruncDate("received_at", tzinfo=zone))
+    rows = []
+    for grouping, key in GROUPS.items():
+        for s in _sums(reports, key, *(["day"] if day is None else [])):
+            rows.append(
+                ScorecardDay(
+                    day=day or s["day"],
+                    grouping=grouping,
+                    member=s[key],
+                    received=s["n"],
+                    answered=s["n_answered"],
+                    on_time=s["n_on_time"],
+                    handling_seconds=s["handling"].total_seconds() if s["handling"] else 0.0,
+                    ratings=s["n_ratings"],
+                    rating_sum=s["rating_total"] or 0,
+                )
             )
+    return rows
+
+
+def _rebuild(days: set[dt.date] | None) -> int:
+    """Recompute the rollup rows of `days` (all days when None); returns rows written.
+
+    A few days (the usual case: today and the days of reports answered or rated since
+    the last refresh) are summed one day at a time through the index on `received_at`;
+    many days in one grouped pass."""
+    reports = _counted(Report.objects.all())
+    if days is None:
+        ScorecardDay.objects.all().delete()
+        rows = _rows(reports, None)
+    elif len(days) > PER_DAY_LIMIT:
+        ScorecardDay.objects.filter(day__in=days).delete()
+        where = Q()
+        for start, end in _spans(days):
+            low, high = _day_range(start, end)
+            where |= Q(received_at__gte=low, received_at__lt=high)
+        rows = _rows(reports.filter(where), None)
+    else:
+        ScorecardDay.objects.filter(day__in=days).delete()
+        rows = []
+        for day in sorted(days):
+            low, high = _day_range(day, day + dt.timedelta(days=1))
+            rows += _rows(reports.filter(received_at__gte=low, received_at__lt=high), day)
+    ScorecardDay.objects.bulk_create(rows, batch_size=2000)
+    return len(rows)
+
+
+def refresh(*, full: bool = False) -> int:
+    """Bring the rollups up to date with the reports; returns the rows rewritten.
+
+    Cheap when little changed: one indexed look-up of the reports changed since the last
+    refresh, then only their days are rebuilt. `full` rebuilds every day (after a bulk
+    import that bypassed the platform's actions, or a deletion in the admin)."""
+    now = timezone.now()
+    with transaction.atomic():
+        state, _created = RollupState.objects.select_for_update().get_or_create(name=STATE)
+        if full or state.refreshed_from is None:
+            written = _rebuild(None)
+        else:
+            zone = timezone.get_current_timezone()
+            days = set(
+                Report.objects.filter(updated_at__gte=state.refreshed_from - MARGIN)
+                .annotate(day=TruncDate("received_at", tzinfo=zone))
+                .values_list("day", flat=True)
+                .order_by()
+                .distinct()
+            )
+            written = _rebuild(days) if days else 0
+        state.refreshed_from = now
+        state.refreshed_at = timezone.now()
+        state.save()
+    return written
+
+
+def _names(by: str, ids: set[int]) -> dict[int, str]:
+    from tinhso.agencies.models import Agency
+    from tinhso.feedback.models import Field
+    from tinhso.units.models import Commune
+
+    model = {Grouping.AGENCY: Agency, Grouping.COMMUNE: Commune, Grouping.FIELD: Field}[by]
+    return dict(model.objects.filter(pk__in=ids).values_list("pk", "name"))
+
+
+def scorecard(by: str, start: dt.date, end: dt.date) -> list[Row]:
+    """The scorecard of reports received on local days `start` to `end` (inclusive),
+    one row per agency, commune or field, most reports first."""
+    refresh()
+    key = GROUPS[by]
+    after = end + dt.timedelta(days=1)
+    sums = (
+        ScorecardDay.objects.filter(grouping=by, day__gte=start, day__lt=after)
+        .values("member")
+        .annotate(
+            received=Sum("received"),
+            answered=Sum("answered"),
+            on_time=Sum("on_time"),
+            handling=Sum("handling_seconds"),
+            ratings=Sum("ratings"),
+            rating_sum=Sum("rating_sum"),
         )
-    return out
+        .order_by()
+    )
+    low, high = _day_range(start, after)
+    overdue = dict(
+        _counted(Report.objects.filter(received_at__gte=low, received_at__lt=high))
+        .filter(open_deadline__lt=timezone.now())
+        .values_list(key)
+        .annotate(n=Count("id"))
+        .order_by()
+    )
+    sums = list(sums)
+    names = _names(by, {s["member"] for s in sums if s["member"] is not None})
+    rows = [
+        Row(
+            name=names.get(s["member"], "—"),
+            received=s["received"],
+            answered=s["answered"],
+            on_time=s["on_time"],
+            overdue=overdue.get(s["member"], 0),
+            avg_days=round(s["handling"] / s["answered"] / 86400, 1) if s["answered"] else None,
+            rating=round(s["rating_sum"] / s["ratings"], 2) if s["ratings"] else None,
+            ratings=s["ratings"],
+        )
+        for s in sums
+        if s["received"]
+    ]
+    return sorted(rows, key=lambda r: (-r.received, r.name))

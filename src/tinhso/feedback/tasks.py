@@ -9,15 +9,17 @@ from tinhso.core.actors import Actor
 
 @task()
 def process_report(report_id: int) -> str:
-    """Propose a field when the citizen gave none, find the responsible agency and set the
-    deadline."""
+    """Send the citizen the tracking code; propose a field when the citizen gave none,
+    find the responsible agency and set the deadline."""
     from tinhso.feedback.actions import apply_processing
     from tinhso.feedback.classify import proposer
     from tinhso.feedback.models import Report
+    from tinhso.feedback.notify import tell_received
 
     report = Report.objects.filter(pk=report_id).first()
     if report is None:
         return "missing"
+    tell_received(report)
     proposals = proposer().propose(report.text, k=1) if report.field is None else []
     apply_processing(
         Actor.system("feedback processing"),
@@ -57,3 +59,11 @@ def remind_deadlines() -> int:
     from tinhso.feedback.notify import remind_due_soon
 
     return remind_due_soon()
+
+
+@task()
+def refresh_scorecards() -> str:
+    """Keep the scorecards' daily rollups current, so that a page view finds little to do."""
+    from tinhso.feedback.scorecards import refresh
+
+    return f"{refresh()} rows"

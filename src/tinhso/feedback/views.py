@@ -30,7 +30,7 @@ from tinhso.feedback.forms import (
     ReasonForm,
     ReportForm,
 )
-from tinhso.feedback.models import OPEN_STATUSES, Channel, Report, Status
+from tinhso.feedback.models import Channel, Report, Status
 from tinhso.feedback.privacy import mask_personal_data
 from tinhso.units.models import Province
 
@@ -210,31 +210,29 @@ def queue(request: HttpRequest) -> HttpResponse:
         reports = reports.filter(assignee=actor.user)
     elif scope == "agency" and actor.user.agency_id:
         reports = reports.filter(agency_id=actor.user.agency_id)
+    order = ("open_deadline", "id")  # open reports, from the queue's index
     if state == "received":
         reports = reports.filter(status=Status.RECEIVED)
+        order = ("deadline", "id")
     elif state == "overdue":
-        reports = reports.filter(status__in=OPEN_STATUSES, deadline__lt=now)
+        reports = reports.filter(open_deadline__lt=now)
     elif state == "due_soon":
-        reports = reports.filter(
-            status__in=OPEN_STATUSES, deadline__gte=now, deadline__lt=now + DUE_SOON
-        )
+        reports = reports.filter(open_deadline__gte=now, open_deadline__lt=now + DUE_SOON)
     elif state == "answered":
         reports = reports.filter(status=Status.ANSWERED)
+        order = ("deadline", "id")
     elif state == "extensions":
         reports = reports.filter(extensions__status="pending").distinct()
+        order = ("deadline", "id")
     else:
         state = "open"
-        reports = reports.filter(status__in=OPEN_STATUSES)
-    page = Paginator(reports.order_by("deadline", "id"), 50).get_page(request.GET.get("page"))
-    counts = (
-        access.reports_for_staff(actor)
-        .filter(status__in=OPEN_STATUSES)
-        .aggregate(
-            open=_count(),
-            overdue=_count(Q(deadline__lt=now)),
-            received=_count(Q(status=Status.RECEIVED)),
-        )
+        reports = reports.filter(open_deadline__isnull=False)
+    page = Paginator(reports.order_by(*order), 50).get_page(request.GET.get("page"))
+    visible = access.reports_for_staff(actor)
+    counts = visible.filter(open_deadline__isnull=False).aggregate(
+        open=_count(), overdue=_count(Q(open_deadline__lt=now))
     )
+    counts["received"] = visible.filter(status=Status.RECEIVED).count()
     return render(
         request,
         "feedback/queue.html",
@@ -461,12 +459,9 @@ def scorecards(request: HttpRequest) -> HttpResponse:
         end = dt.date.fromisoformat(request.GET.get("to") or "")
     except ValueError:
         end = today
-    zone = timezone.get_current_timezone()
-    rows = scorecard(
-        by,
-        dt.datetime.combine(start, dt.time.min, zone),
-        dt.datetime.combine(end + dt.timedelta(days=1), dt.time.min, zone),
-    )
+    if start > end:
+        start, end = end, start
+    rows = scorecard(by, start, end)
     header = [
         str(_("Agency") if by == "agency" else _("Commune") if by == "commune" else _("Field")),
         str(_("Received")),

@@ -1,24 +1,17 @@
-"""Citizen reports (phản ánh kiến nghị): fields, reports, their timeline, the working-day
-calendar and the labelled examples the classifier learns from."""
+"""Citizen reports (phản ánh kiến nghị), their timeline, photos, extension requests and
+the labelled examples the classifier learns from."""
 
 from __future__ import annotations
 
+import secrets
 import uuid
 
 from django.conf import settings
 from django.db import models
+from django.db.models.functions import Coalesce
 from django.utils.translation import gettext_lazy as _
 
-
-class Tier(models.TextChoices):
-    EMERGENCY = "emergency", _("Emergency")
-    SIMPLE = "simple", _("Simple, checkable at once")
-    STANDARD = "standard", _("Standard")
-
-
-class Routing(models.TextChoices):
-    AGENCY = "agency", _("A fixed agency")
-    COMMUNE = "commune", _("The People's Committee of the commune where it happened")
+from tinhso.feedback.models.fields import Field
 
 
 class Track(models.TextChoices):
@@ -55,96 +48,7 @@ class Channel(models.TextChoices):
     ZALO = "zalo", _("Zalo")
 
 
-class Field(models.Model):
-    """A field (lĩnh vực) reports are classified into: its urgency tier and who handles it."""
-
-    code = models.SlugField(_("code"), max_length=40, unique=True)
-    name = models.CharField(_("name"), max_length=120)
-    name_en = models.CharField(_("name in English"), max_length=120, blank=True)
-    description = models.TextField(_("description"), blank=True)
-    parent = models.ForeignKey(
-        "self",
-        verbose_name=_("parent field"),
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="children",
-    )
-    tier = models.CharField(
-        _("urgency tier"), max_length=12, choices=Tier.choices, default=Tier.STANDARD
-    )
-    routing = models.CharField(
-        _("routing"), max_length=10, choices=Routing.choices, default=Routing.COMMUNE
-    )
-    agency = models.ForeignKey(
-        "agencies.Agency",
-        verbose_name=_("responsible agency"),
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="fields",
-        help_text=_("For fixed routing: the department or utility that handles it."),
-    )
-    duplicate_radius_m = models.PositiveIntegerField(_("duplicate radius (m)"), default=250)
-    requires_contact = models.BooleanField(
-        _("requires contact"),
-        default=False,
-        help_text=_("Reports in this field need the reporter's phone or email."),
-    )
-    keywords = models.TextField(
-        _("keywords"),
-        blank=True,
-        help_text=_(
-            "Comma-separated words that suggest this field (used until a trained "
-            "classifier is active)."
-        ),
-    )
-    order = models.PositiveSmallIntegerField(_("order"), default=100)
-    is_active = models.BooleanField(_("active"), default=True)
-    is_demo = models.BooleanField(_("demo data"), default=False)
-
-    class Meta:
-        ordering = ["order", "name"]
-        verbose_name = _("field")
-        verbose_name_plural = _("fields")
-
-    def __str__(self) -> str:
-        return self.name
-
-
-class TierDeadline(models.Model):
-    """Working days allowed for each urgency tier (operator setting, edited in the admin)."""
-
-    tier = models.CharField(_("urgency tier"), max_length=12, choices=Tier.choices, unique=True)
-    working_days = models.PositiveSmallIntegerField(_("working days"))
-
-    class Meta:
-        verbose_name = _("deadline by tier")
-        verbose_name_plural = _("deadlines by tier")
-
-    def __str__(self) -> str:
-        return f"{self.get_tier_display()}: {self.working_days}"
-
-
-class CalendarDay(models.Model):
-    """A day the province adds to the national calendar: an extra day off, or a Saturday
-    or Sunday worked in exchange for a bridged holiday."""
-
-    date = models.DateField(_("date"), unique=True)
-    is_working_day = models.BooleanField(_("working day"), default=False)
-    label = models.CharField(_("label"), max_length=120)
-
-    class Meta:
-        ordering = ["date"]
-        verbose_name = _("calendar day")
-        verbose_name_plural = _("calendar days")
-
-    def __str__(self) -> str:
-        return f"{self.date}: {self.label}"
-
-
 def _citizen_key() -> str:
-    import secrets
 
     return secrets.token_urlsafe(16)
 
@@ -232,16 +136,39 @@ class Report(models.Model):
     external_id = models.CharField(max_length=200, null=True, blank=True)  # noqa: DJ001
     source_token_id = models.BigIntegerField(null=True, blank=True)
     is_demo = models.BooleanField(_("demo data"), default=False)
+    # Kept by the database: the deadline while the report is open (received, accepted,
+    # assigned, in progress), NULL once it is answered, closed or refused. The queues read
+    # open reports in deadline order from one small index on it; a partial index on the
+    # status list would do on PostgreSQL, but SQLite's planner cannot match one to a
+    # query's bound parameters, and a boolean column is not searched through an index
+    # either. An open report without a deadline sorts by when it was received.
+    open_deadline = models.GeneratedField(
+        expression=models.Case(
+            models.When(
+                status__in=OPEN_STATUSES,
+                then=Coalesce(models.F("deadline"), models.F("received_at")),
+            ),
+            default=None,
+            output_field=models.DateTimeField(),
+        ),
+        output_field=models.DateTimeField(),
+        db_persist=True,
+    )
 
     class Meta:
         ordering = ["-received_at", "-id"]
         verbose_name = _("citizen report")
         verbose_name_plural = _("citizen reports")
         indexes = [
-            models.Index(fields=["agency", "status", "deadline"]),
             models.Index(fields=["status", "deadline"]),
             models.Index(fields=["field", "status"]),
             models.Index(fields=["commune", "status"]),
+            # The queues: open reports, earliest deadline first (province-wide, and per
+            # agency).
+            models.Index(fields=["open_deadline", "id"], name="report_queue"),
+            models.Index(fields=["agency", "open_deadline"], name="report_agency_queue"),
+            # The scorecards' rollups find what changed since their last refresh.
+            models.Index(fields=["updated_at"], name="report_updated"),
         ]
         constraints = [
             models.UniqueConstraint(
@@ -306,94 +233,6 @@ class LabelledExample(models.Model):
 
     def __str__(self) -> str:
         return f"{self.field}: {self.text[:40]}"
-
-
-class InboundChannel(models.Model):
-    """A message gateway (email, SMS, Zalo) allowed to post reports to
-    /api/feedback/inbound/<channel>, signing each body with its secret (HMAC-SHA256)."""
-
-    channel = models.CharField(_("channel"), max_length=10, choices=Channel.choices, unique=True)
-    secret = models.CharField(_("signing secret"), max_length=128)
-    is_active = models.BooleanField(_("active"), default=True)
-    note = models.CharField(_("note"), max_length=200, blank=True)
-
-    class Meta:
-        verbose_name = _("inbound gateway")
-        verbose_name_plural = _("inbound gateways")
-
-    def __str__(self) -> str:
-        return self.get_channel_display()
-
-
-class MessageStatus(models.TextChoices):
-    PENDING = "pending", _("Waiting to be sent")
-    SENT = "sent", _("Sent")
-    FAILED = "failed", _("Failed (gave up)")
-
-
-class OutboundGateway(models.Model):
-    """Where SMS or Zalo messages are handed over: the gateway's URL and the secret that
-    signs each request (header X-Tinhso-Signature, HMAC-SHA256 of the body)."""
-
-    channel = models.CharField(
-        _("channel"),
-        max_length=10,
-        unique=True,
-        choices=[(Channel.SMS, _("SMS")), (Channel.ZALO, _("Zalo"))],
-    )
-    url = models.URLField(_("gateway URL"))
-    secret = models.CharField(_("signing secret"), max_length=128)
-    is_active = models.BooleanField(_("active"), default=True)
-
-    class Meta:
-        verbose_name = _("outbound gateway")
-        verbose_name_plural = _("outbound gateways")
-
-    def __str__(self) -> str:
-        return f"{self.get_channel_display()} → {self.url}"
-
-
-class Message(models.Model):
-    """A notification to a citizen or a member of staff, with its delivery state. Created in
-    the same transaction as the change it announces; sent by a task, retried with
-    back-off."""
-
-    report = models.ForeignKey(Report, on_delete=models.CASCADE, related_name="messages")
-    channel = models.CharField(_("channel"), max_length=10)
-    recipient = models.CharField(_("recipient"), max_length=254)
-    to_staff = models.BooleanField(_("to staff"), default=False)
-    subject = models.CharField(_("subject"), max_length=200)
-    body = models.TextField(_("body"))
-    status = models.CharField(
-        _("status"), max_length=8, choices=MessageStatus.choices, default=MessageStatus.PENDING
-    )
-    attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
-    last_error = models.TextField(_("last error"), blank=True)
-    created_at = models.DateTimeField(_("created"), auto_now_add=True)
-    sent_at = models.DateTimeField(_("sent"), null=True, blank=True)
-
-    class Meta:
-        ordering = ["-created_at", "-id"]
-        verbose_name = _("message")
-        verbose_name_plural = _("messages")
-
-    def __str__(self) -> str:
-        return f"{self.channel} → {self.recipient}: {self.subject}"
-
-
-class MessageAttempt(models.Model):
-    """One delivery attempt and what came of it."""
-
-    message = models.ForeignKey(Message, on_delete=models.CASCADE, related_name="attempt_log")
-    at = models.DateTimeField(auto_now_add=True)
-    ok = models.BooleanField()
-    detail = models.TextField(blank=True)
-
-    class Meta:
-        ordering = ["at", "id"]
-
-    def __str__(self) -> str:
-        return f"{self.message_id} {'ok' if self.ok else 'failed'}"
 
 
 class ExtensionStatus(models.TextChoices):
