@@ -65,9 +65,7 @@ def find(
 ) -> list[Candidate]:
     if field is None:
         return []
-    reports = Report.objects.filter(
-        field=field, open_deadline__isnull=False, duplicate_of__isnull=True
-    )
+    reports = Report.objects.open().filter(field=field, duplicate_of__isnull=True)
     if exclude:
         reports = reports.exclude(pk=exclude)
     radius = field.duplicate_radius_m

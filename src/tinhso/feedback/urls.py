@@ -4,6 +4,7 @@ from tinhso.feedback import views
 
 urlpatterns = [
     path("", views.public_list, name="feedback_list"),
+    path("map.geojson", views.public_map, name="feedback_map"),
     path("new/", views.report_new, name="feedback_new"),
     path("propose/", views.propose, name="feedback_propose"),
     path("track/", views.track, name="feedback_track"),

@@ -3,6 +3,7 @@ the labelled examples the classifier learns from."""
 
 from __future__ import annotations
 
+import datetime as dt
 import secrets
 import uuid
 
@@ -46,6 +47,22 @@ class Channel(models.TextChoices):
     EMAIL = "email", _("Email")
     SMS = "sms", _("SMS")
     ZALO = "zalo", _("Zalo")
+
+
+# Every deadline falls after this. Open reports are selected with the range
+# `open_deadline > EVER`, which both databases answer from the queue index; SQLite
+# answers `open_deadline IS NOT NULL` by reading the whole table.
+EVER = dt.datetime(2000, 1, 1, tzinfo=dt.UTC)
+
+
+class ReportQuerySet(models.QuerySet):
+    def open(self) -> ReportQuerySet:
+        """Reports still to be handled (received, accepted, assigned, in progress)."""
+        return self.filter(open_deadline__gt=EVER)
+
+    def overdue(self, now: dt.datetime) -> ReportQuerySet:
+        """Open reports whose deadline has passed."""
+        return self.filter(open_deadline__gt=EVER, open_deadline__lt=now)
 
 
 def _citizen_key() -> str:
@@ -154,6 +171,8 @@ class Report(models.Model):
         output_field=models.DateTimeField(),
         db_persist=True,
     )
+
+    objects = ReportQuerySet.as_manager()
 
     class Meta:
         ordering = ["-received_at", "-id"]
