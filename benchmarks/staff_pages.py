@@ -207,6 +207,32 @@ def main() -> None:
     parser.add_argument("--repeat", type=int, default=7)
     args = parser.parse_args()
     setup(args.database)
+    try:
+        run(args)
+    finally:
+        cleanup()
+
+
+def cleanup() -> None:
+    """Remove the throw-away data folder and database."""
+    import shutil
+
+    from django.db import connections
+
+    connections.close_all()
+    shutil.rmtree(os.environ["TINHSO_DATA_DIR"], ignore_errors=True)
+    url = os.environ.get("DATABASE_URL", "")
+    if url:
+        import psycopg
+
+        name = url.rsplit("/", 1)[1]
+        with psycopg.connect(
+            "postgresql://postgres@127.0.0.1:5432/postgres", autocommit=True
+        ) as con:
+            con.execute(f'DROP DATABASE IF EXISTS "{name}"')
+
+
+def run(args) -> None:
     from django.conf import settings
 
     settings.ALLOWED_HOSTS = ["testserver", *settings.ALLOWED_HOSTS]

@@ -89,3 +89,35 @@ def test_a_report_typed_offline_is_sent_when_the_network_returns(browser, live_s
     expect(page.locator("#offline-status")).to_contain_text(re.compile(r"PA-\d{4}-\d{6}"))
     assert page.evaluate("JSON.parse(localStorage.getItem('tinhso.pending-reports')).length") == 0
     context.close()
+
+
+def test_a_tap_on_the_map_places_the_report_and_finds_the_commune(browser, live_server, demo):
+    from tinhso.units.models import Commune
+
+    tan_an = Commune.objects.get(code="27712")
+    context = browser.new_context(viewport={"width": 390, "height": 844}, locale="vi-VN")
+    page = context.new_page()
+    page.set_default_timeout(15_000)
+    page.goto(live_server.url + "/feedback/new/")
+    expect(page.locator("#pin-map path").first).to_be_attached()
+    # Centre the map on the commune's centre (as a user would pan), then tap the middle.
+    page.evaluate(
+        "([lat, lon]) => { const m = document.getElementById('pin-map');"
+        " m.tinhsoMap.setView([lat, lon], 15, {animate: false}); }",
+        [tan_an.lat, tan_an.lon],
+    )
+    page.locator("#pin-map").click()
+    expect(page.locator("#location-status")).to_contain_text("Phường Tân An")
+    assert page.get_by_label("Xã, phường").input_value() == str(tan_an.pk)
+    lat = float(page.locator("input[name=lat]").input_value())
+    assert abs(lat - tan_an.lat) < 0.01
+    context.close()
+
+
+def test_the_public_map_shows_the_reports(page, demo):
+    page.goto(page.base + "/feedback/")
+    markers = page.locator("#reports-map path.leaflet-interactive")
+    expect(page.locator("#reports-map")).to_have_attribute("data-count", re.compile(r"[1-9]\d*"))
+    count = int(page.locator("#reports-map").get_attribute("data-count"))
+    assert markers.count() >= count
+    shot(page, "reports-map")

@@ -47,12 +47,17 @@ CITIZEN_EVENTS = {
 ASSIGNMENT_EVENTS = {"accepted", "transferred", "field_changed", "reopened"}
 
 
-def _citizen_text(report: Report, kind: str) -> tuple[str, str]:
+def _citizen_text(report: Report, kind: str, about: Report | None = None) -> tuple[str, str]:
+    """The message to the citizen who sent `report`, about its own step or, for a report
+    merged as a duplicate, about the step of the report it follows (`about`)."""
     link = f"/feedback/r/{report.code}/{report.citizen_key}/"
-    status = report.get_status_display()
+    subject_of = about or report
+    status = subject_of.get_status_display()
     subject = _("Your report %(code)s: %(status)s") % {"code": report.code, "status": status}
     lines = [subject]
-    last = report.events.filter(public=True).order_by("-id").first()
+    if about is not None:
+        lines.append(_("The same problem is handled as report %(code)s.") % {"code": about.code})
+    last = subject_of.events.filter(public=True).order_by("-id").first()
     if last and last.message and kind != "received":
         lines.append(last.message)
     if kind == "received":
@@ -91,6 +96,9 @@ def on_report_event(sender: str, actor, payload: dict, **kwargs) -> None:
     with override(settings.LANGUAGE_CODE):
         if kind in CITIZEN_EVENTS:
             _tell_citizen(report, kind)
+            # Everyone who reported the same problem hears of its progress.
+            for follower in report.duplicates.filter(is_demo=False):
+                _tell_citizen(follower, kind, about=report)
         if kind in ASSIGNMENT_EVENTS and report.agency_id:
             _tell_handlers(
                 report,
@@ -109,14 +117,14 @@ def tell_received(report: Report) -> None:
         _tell_citizen(report, "received")
 
 
-def _tell_citizen(report: Report, kind: str) -> None:
+def _tell_citizen(report: Report, kind: str, about: Report | None = None) -> None:
     sms = (
         bool(report.reporter_phone)
         and OutboundGateway.objects.filter(channel=Channel.SMS, is_active=True).exists()
     )
     if not (report.reporter_email or sms):
         return
-    subject, body = _citizen_text(report, kind)
+    subject, body = _citizen_text(report, kind, about)
     if report.reporter_email:
         queue_message(report, Channel.EMAIL, report.reporter_email, subject, body)
     if sms:

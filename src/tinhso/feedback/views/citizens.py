@@ -111,6 +111,11 @@ def _public_context(report: Report) -> dict:
         if report.status in access.PUBLIC_STATUSES
         else [],
         "overdue": report.is_open and report.deadline and report.deadline < timezone.now(),
+        # A merged report is followed on the first report of the same problem.
+        "main": report.duplicate_of,
+        "main_answer": mask_personal_data(report.duplicate_of.answer)
+        if report.duplicate_of and report.duplicate_of.answer
+        else "",
     }
 
 

@@ -7,6 +7,7 @@
 
   function baseMap(el) {
     var map = L.map(el);
+    el.tinhsoMap = map;  // for the page's other scripts and the browser tests
     if (el.dataset.tiles) {
       L.tileLayer(el.dataset.tiles, { maxZoom: 19 }).addTo(map);
     }

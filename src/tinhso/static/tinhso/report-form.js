@@ -72,19 +72,65 @@
     }).catch(function () { /* still offline: try again on the next "online" event */ });
   }
 
+  // The map in "Where?": a tap drops the pin, and the commune it falls in is chosen for
+  // the citizen. Without Leaflet (or offline), the commune list and the address still work.
+  // Returns the function that sets the point (also used by "use my location").
+  function pinMap(form, status) {
+    var el = document.getElementById("pin-map");
+    var marker = null;
+    var map = null;
+    function set(lat, lon, pan) {
+      form.elements.lat.value = lat.toFixed(6);
+      form.elements.lon.value = lon.toFixed(6);
+      status.textContent = t("Đã thêm vị trí: ", "Location added: ") + lat.toFixed(5) + ", " + lon.toFixed(5);
+      if (map) {
+        if (marker) { marker.setLatLng([lat, lon]); } else { marker = L.marker([lat, lon], { keyboard: false }).addTo(map); }
+        if (pan) { map.setView([lat, lon], Math.max(map.getZoom(), 15)); }
+      }
+      if (!el || !navigator.onLine) { return; }
+      fetch(el.dataset.locate + "?lat=" + lat + "&lon=" + lon, { headers: { Accept: "application/json" } })
+        .then(function (r) { return r.ok ? r.json() : null; })
+        .then(function (found) {
+          if (!found) {
+            status.textContent += " — " + t("ngoài địa bàn tỉnh?", "outside the province?");
+            return;
+          }
+          var codes = JSON.parse(document.getElementById("report-codes").textContent).communes;
+          Object.keys(codes).forEach(function (pk) {
+            if (codes[pk] === found.commune.code) { form.elements.commune.value = pk; }
+          });
+          status.textContent += " — " + found.commune.name +
+            (found.approximate ? " (" + t("gần đúng", "approximate") + ")" : "");
+        })
+        .catch(function () { /* offline: the point is kept, the server finds the commune */ });
+    }
+    if (el && window.L && window.TinhSoMaps) {
+      map = TinhSoMaps.baseMap(el);
+      document.getElementById("pin-help").hidden = false;
+      TinhSoMaps.communes(map, el.dataset.geojson, true).then(function (layer) {
+        if (!marker) { map.fitBounds(layer.getBounds()); }
+      }).catch(function () { el.hidden = true; });
+      map.on("click", function (event) { set(event.latlng.lat, event.latlng.lng, false); });
+      if (form.elements.lat.value && form.elements.lon.value) {
+        set(parseFloat(form.elements.lat.value), parseFloat(form.elements.lon.value), true);
+      }
+    } else if (el) {
+      el.hidden = true;
+    }
+    return set;
+  }
+
   function start() {
     var form = document.getElementById("report-form");
     if (!form) { return; }
     var status = document.getElementById("location-status");
     var button = document.getElementById("use-location");
+    var pin = pinMap(form, status);
     if (button && navigator.geolocation) {
       button.addEventListener("click", function () {
         status.textContent = t("Đang xác định vị trí…", "Finding your location…");
         navigator.geolocation.getCurrentPosition(function (pos) {
-          form.elements.lat.value = pos.coords.latitude.toFixed(6);
-          form.elements.lon.value = pos.coords.longitude.toFixed(6);
-          status.textContent = t("Đã thêm vị trí: ", "Location added: ") +
-            pos.coords.latitude.toFixed(5) + ", " + pos.coords.longitude.toFixed(5);
+          pin(pos.coords.latitude, pos.coords.longitude, true);
         }, function () {
           status.textContent = t("Không lấy được vị trí: hãy chọn xã, phường.",
             "Location not available: pick the commune instead.");

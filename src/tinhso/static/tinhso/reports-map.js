@@ -47,12 +47,38 @@
       });
   }
 
+  function legend(map) {
+    var t = TinhSoMaps.t;
+    var rows = [
+      ["#b35c00", t("Đã tiếp nhận, chờ xử lý", "Accepted, waiting")],
+      ["#0b4f9c", t("Đang xử lý", "In progress")],
+      ["#1c7c3c", t("Đã trả lời", "Answered")],
+      ["#4a5563", t("Đã đóng", "Closed")]
+    ];
+    var control = L.control({ position: "topright" });
+    control.onAdd = function () {
+      var box = L.DomUtil.create("div", "map-legend");
+      rows.forEach(function (row) {
+        var line = document.createElement("div");
+        var dot = document.createElement("span");
+        dot.className = "dot";
+        dot.style.background = row[0];
+        line.appendChild(dot);
+        line.appendChild(document.createTextNode(" " + row[1]));
+        box.appendChild(line);
+      });
+      return box;
+    };
+    control.addTo(map);
+  }
+
   TinhSoMaps.ready(function () {
     var el = document.getElementById("reports-map");
     if (!el || !window.L) { return; }
     var map = TinhSoMaps.baseMap(el);
     var communes = TinhSoMaps.communes(map, el.dataset.geojson, true);
     var reports = points(map, el);
+    if (!el.dataset.pointsScript) { legend(map); }
     Promise.all([communes, reports]).then(function (both) {
       var found = both[1];
       var bounds = found.data.features.length && el.dataset.zoom === "points"

@@ -5,6 +5,9 @@ const SHELL = [
   "/feedback/new/",
   "{% static 'tinhso/app.css' %}",
   "{% static 'tinhso/report-form.js' %}",
+  "{% static 'tinhso/maps.js' %}",
+  "{% static 'vendor/leaflet/leaflet.js' %}",
+  "{% static 'vendor/leaflet/leaflet.css' %}",
   "{% static 'django_htmx/htmx-2.min.js' %}",
   "{% static 'tinhso/icons/icon-192.png' %}",
 ];
