@@ -76,9 +76,20 @@ def prepare(database: str) -> dict[str, str]:
     return env
 
 
-def start_server(env: dict[str, str], port: int, workers: int) -> subprocess.Popen:
+def start_server(
+    env: dict[str, str], port: int, workers: int | None, threads: int | None
+) -> subprocess.Popen:
     server = subprocess.Popen(
-        [*TINHSO, "serve", "--port", str(port), "--workers", str(workers)],
+        [
+            *TINHSO,
+            "serve",
+            "--port",
+            str(port),
+            "--workers",
+            str(workers),
+            "--threads",
+            str(threads),
+        ],
         env=env,
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
@@ -222,28 +233,31 @@ def main() -> None:
     parser.add_argument("--database", choices=["sqlite", "postgres"], default="sqlite")
     parser.add_argument("--clients", type=int, default=50)
     parser.add_argument("--seconds", type=float, default=60)
-    parser.add_argument("--workers", type=int, default=2)
+    # Without these, `tinhso serve`'s defaults for the database.
+    parser.add_argument("--workers", type=int)
+    parser.add_argument("--threads", type=int)
     parser.add_argument("--kill", action="store_true")
     args = parser.parse_args()
 
     env = prepare(args.database)
     port = free_port()
-    server = start_server(env, port, args.workers)
+    server = start_server(env, port, args.workers, args.threads)
     codes = communes(env)
     print(
         f"{args.database}: {args.clients} clients, {args.seconds:.0f} s, gunicorn "
-        f"{args.workers} workers × 4 threads, {os.cpu_count()} cores shared with the clients"
+        f"{args.workers or 'default'} workers × {args.threads or 'default'} threads, "
+        f"{os.cpu_count()} cores shared with the clients"
     )
+    state = {"server": server}
     try:
         baseline = load(port, args.clients, min(10, args.seconds), "read", codes)
         show("baseline GET /healthz", baseline)
-        state = {"server": server}
 
         def kill_and_restart():
             os.killpg(state["server"].pid, signal.SIGKILL)
             state["server"].wait()
             print("  … server killed with SIGKILL; restarting")
-            state["server"] = start_server(env, port, args.workers)
+            state["server"] = start_server(env, port, args.workers, args.threads)
 
         result = load(
             port,
@@ -258,7 +272,6 @@ def main() -> None:
             f"  writes per second / baseline reads per second: "
             f"{result['rate'] / baseline['rate']:.2f}"
         )
-        server = state["server"]
         lost = missing(env, result["acknowledged"])
         print(
             f"  acknowledged reports: {len(result['acknowledged']):,}; missing from the "
@@ -267,8 +280,25 @@ def main() -> None:
         if args.kill and lost:
             raise SystemExit("reports were lost")
     finally:
-        os.killpg(server.pid, signal.SIGTERM)
-        server.wait()
+        os.killpg(state["server"].pid, signal.SIGTERM)
+        state["server"].wait()
+        cleanup(env)
+
+
+def cleanup(env: dict[str, str]) -> None:
+    """Remove the throw-away data folder and database."""
+    import shutil
+
+    time.sleep(1)  # let the server's processes exit
+    shutil.rmtree(env["TINHSO_DATA_DIR"], ignore_errors=True)
+    if env.get("DATABASE_URL"):
+        import psycopg
+
+        name = env["DATABASE_URL"].rsplit("/", 1)[1]
+        with psycopg.connect(
+            "postgresql://postgres@127.0.0.1:5432/postgres", autocommit=True
+        ) as con:
+            con.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
 if __name__ == "__main__":

@@ -107,8 +107,16 @@ SETTINGS: list[Setting] = [
     ),
     Setting(
         "TINHSO_WEB_WORKERS",
-        "2",
-        "Number of web server processes started by `tinhso serve`.",
+        None,
+        "Number of web server processes started by `tinhso serve`. Default: 4 on SQLite, "
+        "2 on PostgreSQL (measured best on 2 cores, see docs/performance.md).",
+        int,
+    ),
+    Setting(
+        "TINHSO_WEB_THREADS",
+        None,
+        "Threads per web server process (gunicorn's gthread worker). Default: 1 on "
+        "SQLite (writers take turns anyway), 4 on PostgreSQL.",
         int,
     ),
     Setting(

@@ -105,7 +105,8 @@ if _database_url:
 else:
     DATABASES = {
         "default": {
-            "ENGINE": "django.db.backends.sqlite3",
+            # Django's SQLite backend with writers queued on a file lock (see the module).
+            "ENGINE": "tinhso.core.sqlite_backend",
             "NAME": DATA_DIR / "tinhso.sqlite3",
             # Keep each thread's connection: opening one per request costs more than the
             # request. (WAL mode itself is set once per file, see core/apps.py.)

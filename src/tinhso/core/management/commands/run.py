@@ -13,7 +13,7 @@ from django.core.management import call_command
 from django.core.management.base import BaseCommand
 
 from tinhso import conf
-from tinhso.core.management.commands.serve import gunicorn_argv
+from tinhso.core.management.commands.serve import gunicorn_argv, web_processes
 
 
 class Command(BaseCommand):
@@ -31,7 +31,9 @@ class Command(BaseCommand):
             call_command("demo")
         call_command("collectstatic", interactive=False, verbosity=0)
         worker = subprocess.Popen([sys.executable, "-m", "tinhso.cli", "worker"])  # noqa: S603
-        web = subprocess.Popen(gunicorn_argv(host, port, conf.value("TINHSO_WEB_WORKERS")))  # noqa: S603
+        web = subprocess.Popen(  # noqa: S603
+            gunicorn_argv(host, port, *web_processes())
+        )
         self.stdout.write(
             self.style.SUCCESS(
                 f"Tỉnh Số đang chạy / running at http://{host}:{port}/  (Ctrl-C để dừng / to stop)"

@@ -12,7 +12,17 @@ from django.core.management.base import BaseCommand
 from tinhso import conf
 
 
-def gunicorn_argv(host: str, port: int, workers: int) -> list[str]:
+def web_processes() -> tuple[int, int]:
+    """(processes, threads each): the settings, or what measured best for the database."""
+    from django.db import connection
+
+    sqlite = connection.vendor == "sqlite"
+    workers = conf.value("TINHSO_WEB_WORKERS") or (4 if sqlite else 2)
+    threads = conf.value("TINHSO_WEB_THREADS") or (1 if sqlite else 4)
+    return workers, threads
+
+
+def gunicorn_argv(host: str, port: int, workers: int, threads: int) -> list[str]:
     return [
         sys.executable,
         "-m",
@@ -23,7 +33,7 @@ def gunicorn_argv(host: str, port: int, workers: int) -> list[str]:
         "--workers",
         str(workers),
         "--threads",
-        "4",
+        str(threads),
         "--worker-class",
         "gthread",
         "--timeout",
@@ -39,12 +49,14 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         parser.add_argument("--host", default="127.0.0.1")
         parser.add_argument("--port", type=int, default=conf.value("PORT"))
-        parser.add_argument("--workers", type=int, default=conf.value("TINHSO_WEB_WORKERS"))
+        parser.add_argument("--workers", type=int, help="Default: TINHSO_WEB_WORKERS.")
+        parser.add_argument("--threads", type=int, help="Default: TINHSO_WEB_THREADS.")
 
-    def handle(self, *args, host, port, workers, **options):
+    def handle(self, *args, host, port, workers, threads, **options):
         if not settings.DEBUG:
             call_command("collectstatic", interactive=False, verbosity=0)
-        argv = gunicorn_argv(host, port, workers)
+        default_workers, default_threads = web_processes()
+        argv = gunicorn_argv(host, port, workers or default_workers, threads or default_threads)
         self.stdout.write(f"http://{host}:{port}/")
         sys.stdout.flush()
         os.execv(argv[0], argv)  # noqa: S606 - replaces this process with gunicorn
