@@ -14,7 +14,7 @@ import datetime as dt
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import Count, DurationField, ExpressionWrapper, F, Q, Sum
 from django.db.models.functions import TruncDate
 from django.utils import timezone
@@ -32,10 +32,8 @@ GROUPS = {
     Grouping.COMMUNE: "commune_id",
     Grouping.FIELD: "field_id",
 }
-# Report changes are looked at again this far back, so that a write committed a little
-# after the refresh began (or stamped by a server whose clock is slightly behind) is not
-# missed.
-MARGIN = dt.timedelta(minutes=5)
+# How far the app servers' clocks (which stamp `updated_at`) may disagree.
+CLOCK_SKEW = dt.timedelta(seconds=30)
 STATE = "scorecards"
 
 
@@ -157,25 +155,44 @@ def refresh(*, full: bool = False) -> int:
     Cheap when little changed: one indexed look-up of the reports changed since the last
     refresh, then only their days are rebuilt. `full` rebuilds every day (after a bulk
     import that bypassed the platform's actions, or a deletion in the admin)."""
-    now = timezone.now()
     with transaction.atomic():
         state, _created = RollupState.objects.select_for_update().get_or_create(name=STATE)
+        now = timezone.now()
         if full or state.refreshed_from is None:
             written = _rebuild(None)
         else:
             zone = timezone.get_current_timezone()
             days = set(
-                Report.objects.filter(updated_at__gte=state.refreshed_from - MARGIN)
+                Report.objects.filter(updated_at__gte=state.refreshed_from)
                 .annotate(day=TruncDate("received_at", tzinfo=zone))
                 .values_list("day", flat=True)
                 .order_by()
                 .distinct()
             )
             written = _rebuild(days) if days else 0
-        state.refreshed_from = now
+        # The next refresh looks at what changed from here on: every transaction still
+        # running now began after this point, so what it writes cannot be missed.
+        state.refreshed_from = now - _look_back(now)
         state.refreshed_at = timezone.now()
         state.save()
     return written
+
+
+def _look_back(now: dt.datetime) -> dt.timedelta:
+    """How far before `now` a write that has not committed yet may be stamped.
+
+    On SQLite this refresh holds the write lock, so every other writer has committed: only
+    clock skew counts. On PostgreSQL, the oldest transaction still open on the database
+    (a long import, say) sets it."""
+    if connection.vendor != "postgresql":
+        return CLOCK_SKEW
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT min(xact_start) FROM pg_stat_activity WHERE datname = current_database() "
+            "AND pid <> pg_backend_pid() AND xact_start IS NOT NULL"
+        )
+        oldest = cursor.fetchone()[0]
+    return max(CLOCK_SKEW, now - oldest) if oldest else CLOCK_SKEW
 
 
 def _names(by: str, ids: set[int]) -> dict[int, str]:
