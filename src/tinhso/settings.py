@@ -60,6 +60,7 @@ INSTALLED_APPS = [
     "tinhso.units",
     "tinhso.agencies",
     "tinhso.feedback",
+    "tinhso.textengine",
 ]
 
 MIDDLEWARE = [
