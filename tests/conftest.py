@@ -93,7 +93,10 @@ def _fresh_process_caches():
     """Per-process copies of settings kept in the database would outlive a test's
     rolled-back transaction: start every test without them."""
     from tinhso.feedback.calendar import forget_settings
+    from tinhso.textengine.access import forget
 
     forget_settings()
+    forget()
     yield
     forget_settings()
+    forget()

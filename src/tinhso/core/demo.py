@@ -16,6 +16,7 @@ DEMO_STEPS = [
     "tinhso.units.demo",
     "tinhso.agencies.demo",
     "tinhso.feedback.demo",
+    "tinhso.textengine.demo",
 ]
 
 

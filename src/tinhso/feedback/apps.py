@@ -13,6 +13,7 @@ class FeedbackConfig(AppConfig):
 
         schedule.every(15, "tinhso.feedback.tasks.remind_deadlines")
         schedule.every(5, "tinhso.feedback.tasks.refresh_scorecards")
+        schedule.every(24 * 60, "tinhso.feedback.tasks.retrain_classifier")
 
         nav.register(
             nav.NavItem("report", _("Report a problem"), "feedback_new", "public", order=10)

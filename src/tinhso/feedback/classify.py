@@ -1,7 +1,7 @@
 """Field proposals for a report's text.
 
-The proposer is an extension point: until the text engine's trained classifier is
-active, a keyword baseline answers, behind the same interface. The operator always
+The proposer is an extension point: the text engine's trained classifier when a version
+is active, else a keyword baseline, behind the same interface. The operator always
 confirms; every confirmation or correction becomes a labelled example.
 """
 
@@ -18,6 +18,8 @@ from tinhso.feedback.models import Field
 class Proposal:
     field: Field
     confidence: float
+    # False when the proposer is not confident enough to set the field by itself.
+    sure: bool = True
 
 
 class Proposer(Protocol):
@@ -48,5 +50,29 @@ class KeywordProposer:
         return [Proposal(field, round(h / total, 3)) for h, field in scores[:k]]
 
 
+class ModelProposer:
+    """The text engine's active classifier for fields, trained on the province's own
+    confirmed reports. Below its threshold, proposals are marked not sure."""
+
+    name = "classifier"
+
+    def __init__(self, model) -> None:
+        self.model = model
+        self.fields = {f.code: f for f in Field.objects.filter(is_active=True)}
+
+    def propose(self, text: str, k: int = 3) -> list[Proposal]:
+        predictions = [p for p in self.model.top(text, k=k + 2) if p.label in self.fields]
+        sure = self.model.is_sure(predictions)
+        return [
+            Proposal(self.fields[p.label], round(p.probability, 3), sure=sure)
+            for p in predictions[:k]
+        ]
+
+
 def proposer() -> Proposer:
-    return KeywordProposer()
+    """The trained classifier when one is active, else the keyword baseline."""
+    from tinhso.feedback.training import PURPOSE
+    from tinhso.textengine.access import active_classifier
+
+    model = active_classifier(PURPOSE)
+    return ModelProposer(model) if model is not None else KeywordProposer()

@@ -21,10 +21,12 @@ def process_report(report_id: int) -> str:
         return "missing"
     tell_received(report)
     proposals = proposer().propose(report.text, k=1) if report.field is None else []
+    # A proposal the classifier is not sure of is left for the operator to decide.
+    sure = [p for p in proposals if p.sure]
     apply_processing(
         Actor.system("feedback processing"),
         report,
-        proposed=proposals[0].field if proposals else None,
+        proposed=sure[0].field if sure else None,
     )
     return "ok"
 
@@ -67,3 +69,15 @@ def refresh_scorecards() -> str:
     from tinhso.feedback.scorecards import refresh
 
     return f"{refresh()} rows"
+
+
+@task()
+def retrain_classifier() -> str:
+    """Train a new version of the field classifier from the confirmed reports."""
+    from tinhso.feedback.training import NotEnoughExamples, train_from_history
+
+    try:
+        version = train_from_history(Actor.system("scheduled retraining"))
+    except NotEnoughExamples as exc:
+        return exc.message
+    return f"version {version.pk}, macro-F1 {version.macro_f1}, active {version.is_active}"
