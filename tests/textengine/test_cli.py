@@ -2,6 +2,7 @@
 gets. The texts are the feedback demo's, written for the demo."""
 
 import csv
+import io
 import json
 import random
 import subprocess
@@ -115,18 +116,28 @@ def test_bad_files_get_a_clear_error(tmp_path, rows, header, expected):
     assert not (tmp_path / "m.joblib").exists()
 
 
-def test_a_file_in_a_legacy_encoding_is_refused_with_what_to_do(tmp_path):
-    path = write_labelled(
-        tmp_path / "cp1258.csv",
-        [("Rác và đá", "moi-truong"), ("Đá và cát", "giao-thong")],
-        encoding="cp1258",
-    )
+@pytest.mark.parametrize("encoding", ["tcvn3", "vni", "viscii", "cp1258"])
+def test_a_file_in_a_legacy_encoding_is_read(tmp_path, encoding):
+    from tinhso.textengine import labelled, legacy
+
+    rows = [("noi_dung", "linh_vuc")] + demo_rows(4, per_template=1)
+    buffer = io.StringIO()
+    csv.writer(buffer).writerows(rows)
+    path = tmp_path / f"{encoding}.csv"
+    path.write_bytes(legacy.encode_as(buffer.getvalue(), encoding))
+    texts, labels = labelled.read(path, "noi_dung", "linh_vuc")
+    assert list(zip(texts, labels, strict=True)) == rows[1:]
+
+
+def test_a_file_that_is_not_text_is_refused_with_what_to_do(tmp_path):
+    path = tmp_path / "book.csv"
+    path.write_bytes(b"PK\x03\x04\x14\x00\x00\x00\x08\x00" + bytes(200))
     done = run(
         "train", "--csv", path, "--text-column", "noi_dung", "--label-column", "linh_vuc",
         "--out", tmp_path / "m.joblib",
     )  # fmt: skip
     assert done.returncode != 0
-    assert "không phải văn bản UTF-8" in done.stderr
+    assert "không phải tệp văn bản" in done.stderr
 
 
 def test_a_file_that_is_not_a_model_is_refused(tmp_path):

@@ -9,6 +9,8 @@ from pathlib import Path
 
 from django.utils.translation import gettext as _
 
+from tinhso.textengine import legacy
+
 
 class LabelledDataError(ValueError):
     """What is wrong with the file, in the user's language."""
@@ -29,16 +31,16 @@ def read(
         raise LabelledDataError(
             _("Cannot read “%(path)s”: %(reason)s") % {"path": path, "reason": exc.strerror}
         ) from exc
-    try:
-        content = raw.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
+    if b"\x00" in raw[:65_536]:
         raise LabelledDataError(
             _(
-                "“%(path)s” is not UTF-8 text (byte %(at)s). Save it as “CSV UTF-8”, or "
-                "convert a file in TCVN3, VNI or Windows-1258 to Unicode first."
+                "“%(path)s” is not a text file (an Excel workbook?). Save it as “CSV UTF-8” "
+                "and try again."
             )
-            % {"path": path, "at": exc.start}
-        ) from exc
+            % {"path": path}
+        )
+    # UTF-8, or a legacy Vietnamese encoding (TCVN3, VNI, VISCII, Windows-1258), detected.
+    content, _encoding = legacy.decode(raw)
     try:
         dialect = csv.Sniffer().sniff(content[:20_000], delimiters=",;\t")
     except csv.Error:
