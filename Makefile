@@ -39,8 +39,10 @@ lint: install-test
 check: install-test
 	$(BIN)/tinhso manage makemigrations --check --dry-run
 
+## make bench — the quick figures (see docs/performance.md for intake.py and staff_pages.py)
 bench: install
-	$(BIN)/python benchmarks/locate_points.py
+	taskset -c 0 $(BIN)/python benchmarks/locate_points.py
+	taskset -c 0 $(BIN)/python benchmarks/text_engine.py
 
 clean:
 	rm -rf $(VENV) var build *.egg-info src/*.egg-info

@@ -6,6 +6,7 @@
     tinhso worker                    the background task worker
     tinhso token create --user NAME [--label TEXT]
     tinhso units load | convert FILE.csv … | locate LAT LON
+    tinhso text train | evaluate | predict …   the text classifier on a labelled CSV
     tinhso manage …                  any Django management command
 
 Every sub-command is a Django management command, so `tinhso manage demo` and

@@ -1,9 +1,10 @@
 """Possible duplicates of a new report: open reports of the same field nearby (within the
 field's radius, 250 m by default) whose text is similar.
 
-Text similarity is a word-set baseline until the text engine lands; nearby reports of
-the same field are proposed even with little word overlap, because people describe the
-same pothole differently. Staff decide; nothing is merged automatically."""
+Text similarity is the text engine's (character n-grams without accents); nearby reports
+of the same field are proposed even when the words differ, because people describe the
+same pothole differently; further away, only texts above the tuned threshold. Staff
+decide; nothing is merged automatically."""
 
 from __future__ import annotations
 
@@ -14,10 +15,6 @@ from tinhso.core.text import fold
 from tinhso.feedback.models import Field, Report
 from tinhso.units.models import Commune
 
-STOPWORDS = frozenset(
-    "va la co cua cho o tai thi da dang bi duoc nhung cac mot nay do rat khong qua "  # noqa: SIM905
-    "den tu ve voi de nen can xin de nghi".split()
-)
 EARTH_M = 6_371_000
 
 
@@ -33,16 +30,11 @@ class Candidate:
         return 0.6 * self.similarity + 0.4 * near
 
 
-def words(text: str) -> frozenset[str]:
-    return frozenset(w for w in fold(text).split() if len(w) > 1 and w not in STOPWORDS)
-
-
 def similarity(a: str, b: str) -> float:
-    """Jaccard similarity of the two texts' word sets (accents and case ignored)."""
-    wa, wb = words(a), words(b)
-    if not wa or not wb:
-        return 0.0
-    return len(wa & wb) / len(wa | wb)
+    """How alike two texts are, from 0 to 1 (the text engine's measure)."""
+    from tinhso.textengine.similarity import similarity as text_similarity
+
+    return text_similarity(a, b)
 
 
 def distance_m(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
@@ -61,7 +53,7 @@ def find(
     commune: Commune | None = None,
     exclude: int | None = None,
     limit: int = 5,
-    min_similarity: float = 0.15,
+    min_similarity: float | None = None,
 ) -> list[Candidate]:
     if field is None:
         return []
@@ -79,8 +71,13 @@ def find(
         reports = reports.filter(commune=commune)
     else:
         return []
+    from tinhso.textengine.similarity import DUPLICATE_THRESHOLD, scores
+
+    threshold = DUPLICATE_THRESHOLD if min_similarity is None else min_similarity
+    candidates = list(reports.select_related("commune")[:500])
+    text_scores = scores(text, [r.text for r in candidates])
     found = []
-    for report in reports.select_related("commune")[:500]:
+    for report, score in zip(candidates, text_scores, strict=True):
         distance = (
             distance_m(lat, lon, report.lat, report.lon)
             if lat is not None and report.lat is not None
@@ -88,9 +85,8 @@ def find(
         )
         if distance is not None and distance > radius:
             continue
-        score = similarity(text, report.text)
-        if score >= min_similarity or distance is not None:
-            found.append(Candidate(report, distance, score))
+        if score >= threshold or distance is not None:
+            found.append(Candidate(report, distance, round(float(score), 3)))
     found.sort(key=lambda c: -c.score)
     return found[:limit]
 

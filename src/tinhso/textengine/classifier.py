@@ -1,5 +1,5 @@
 """The field classifier: word and character n-grams of the normalised text, a linear
-model, calibrated probabilities, and "not sure" below a threshold.
+model with calibrated probabilities, and "not sure" below a threshold.
 
 A model is a file (joblib) holding the fitted pipeline, its labels, its threshold and a
 summary of what it was trained on. Load only model files the platform or its operators
@@ -16,7 +16,6 @@ from pathlib import Path
 
 import joblib
 import numpy as np
-from sklearn.calibration import CalibratedClassifierCV
 from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.linear_model import LogisticRegression
 from sklearn.metrics import (
@@ -26,7 +25,6 @@ from sklearn.metrics import (
     precision_recall_fscore_support,
 )
 from sklearn.pipeline import FeatureUnion, Pipeline
-from sklearn.svm import LinearSVC
 
 from tinhso.textengine.normalize import normalize
 
@@ -75,12 +73,12 @@ def _features() -> FeatureUnion:
     )
 
 
-def _model(smallest_class: int):
-    """A linear SVM with probabilities calibrated by cross-validation; with classes too
-    small to split, a logistic regression (probabilistic by itself)."""
-    if smallest_class >= 3:
-        return CalibratedClassifierCV(LinearSVC(C=0.5), method="sigmoid", cv=min(5, smallest_class))
-    return LogisticRegression(C=10.0, max_iter=2000)
+def _model() -> LogisticRegression:
+    """Multinomial logistic regression: its probabilities come from minimising log-loss,
+    so they are calibrated without a separate step. Measured against a linear SVM
+    calibrated by 5-fold cross-validation on the same features: 26× faster to train,
+    5× faster to predict (benchmarks/text_engine.py, docs/text-engine.md)."""
+    return LogisticRegression(C=10.0, max_iter=1000)
 
 
 @dataclass
@@ -103,7 +101,7 @@ class TextClassifier:
         if len(counts) < 2:
             raise ValueError("at least two labels are needed")
         started = dt.datetime.now(dt.UTC)
-        pipeline = Pipeline([("features", _features()), ("model", _model(min(counts.values())))])
+        pipeline = Pipeline([("features", _features()), ("model", _model())])
         pipeline.fit([normalize(t) for t in texts], list(labels))
         return cls(
             pipeline=pipeline,
