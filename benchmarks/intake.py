@@ -30,10 +30,11 @@ import socket
 import statistics
 import subprocess
 import sys
-import tempfile
 import time
 import uuid
 from pathlib import Path
+
+import throwaway
 
 ROOT = Path(__file__).resolve().parents[1]
 TINHSO = [sys.executable, "-m", "tinhso.cli"]
@@ -56,21 +57,11 @@ def free_port() -> int:
 def prepare(database: str) -> dict[str, str]:
     env = {
         **os.environ,
-        "TINHSO_DATA_DIR": tempfile.mkdtemp(prefix="tinhso-intake-"),
         "TINHSO_API_ANON_PER_MINUTE": "0",
         "TINHSO_LOG_LEVEL": "WARNING",
     }
     env.pop("DATABASE_URL", None)
-    if database == "postgres":
-        import psycopg
-
-        name = f"tinhso_bench_{os.getpid()}"
-        with psycopg.connect(
-            "postgresql://postgres@127.0.0.1:5432/postgres", autocommit=True
-        ) as con:
-            con.execute(f'DROP DATABASE IF EXISTS "{name}"')
-            con.execute(f'CREATE DATABASE "{name}"')
-        env["DATABASE_URL"] = f"postgres://postgres@127.0.0.1:5432/{name}"
+    env.update(throwaway.installation("intake", database))
     subprocess.run([*TINHSO, "migrate", "-v0"], env=env, check=True)
     subprocess.run([*TINHSO, "demo"], env=env, check=True, stdout=subprocess.DEVNULL)
     return env
@@ -285,18 +276,8 @@ def main() -> None:
 
 def cleanup(env: dict[str, str]) -> None:
     """Remove the throw-away data folder and database."""
-    import shutil
-
     time.sleep(1)  # let the server's processes exit
-    shutil.rmtree(env["TINHSO_DATA_DIR"], ignore_errors=True)
-    if env.get("DATABASE_URL"):
-        import psycopg
-
-        name = env["DATABASE_URL"].rsplit("/", 1)[1]
-        with psycopg.connect(
-            "postgresql://postgres@127.0.0.1:5432/postgres", autocommit=True
-        ) as con:
-            con.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+    throwaway.remove(env)
 
 
 if __name__ == "__main__":

@@ -24,9 +24,10 @@ import os
 import random
 import statistics
 import sys
-import tempfile
 import time
 from pathlib import Path
+
+import throwaway
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "src"))
@@ -63,19 +64,9 @@ PAGES = [
 
 
 def setup(database: str) -> None:
-    os.environ["TINHSO_DATA_DIR"] = tempfile.mkdtemp(prefix="tinhso-pages-")
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "tinhso.settings")
     os.environ.pop("DATABASE_URL", None)
-    if database == "postgres":
-        import psycopg
-
-        name = f"tinhso_pages_{os.getpid()}"
-        with psycopg.connect(
-            "postgresql://postgres@127.0.0.1:5432/postgres", autocommit=True
-        ) as con:
-            con.execute(f'DROP DATABASE IF EXISTS "{name}"')
-            con.execute(f'CREATE DATABASE "{name}"')
-        os.environ["DATABASE_URL"] = f"postgres://postgres@127.0.0.1:5432/{name}"
+    os.environ.update(throwaway.installation("pages", database))
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "tinhso.settings")
     import django
 
     django.setup()
@@ -216,21 +207,10 @@ def main() -> None:
 
 def cleanup() -> None:
     """Remove the throw-away data folder and database."""
-    import shutil
-
     from django.db import connections
 
     connections.close_all()
-    shutil.rmtree(os.environ["TINHSO_DATA_DIR"], ignore_errors=True)
-    url = os.environ.get("DATABASE_URL", "")
-    if url:
-        import psycopg
-
-        name = url.rsplit("/", 1)[1]
-        with psycopg.connect(
-            "postgresql://postgres@127.0.0.1:5432/postgres", autocommit=True
-        ) as con:
-            con.execute(f'DROP DATABASE IF EXISTS "{name}"')
+    throwaway.remove(dict(os.environ))
 
 
 def run(args) -> None:

@@ -22,9 +22,10 @@ import os
 import random
 import statistics
 import sys
-import tempfile
 import time
 from pathlib import Path
+
+import throwaway
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "src"))
@@ -165,9 +166,9 @@ def corpus(n: int, seed: int) -> list[tuple[str, str]]:
 
 
 def setup() -> None:
-    os.environ["TINHSO_DATA_DIR"] = tempfile.mkdtemp(prefix="tinhso-text-")
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "tinhso.settings")
     os.environ.pop("DATABASE_URL", None)
+    os.environ.update(throwaway.installation("text", "sqlite"))
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "tinhso.settings")
     import django
 
     django.setup()
@@ -197,6 +198,13 @@ def main() -> None:
     parser.add_argument("--test", type=int, default=10_000)
     args = parser.parse_args()
     setup()
+    try:
+        run(args)
+    finally:
+        throwaway.remove(dict(os.environ))
+
+
+def run(args) -> None:
     from tinhso.textengine.classifier import TextClassifier, evaluate
     from tinhso.textengine.similarity import scores, similarity, vectors
 
@@ -207,8 +215,7 @@ def main() -> None:
     started = time.perf_counter()
     model = TextClassifier.train([t for t, _ in train], [label for _, label in train])
     train_s = time.perf_counter() - started
-    folder = Path(tempfile.mkdtemp(prefix="tinhso-model-"))
-    path = model.save(folder / "model.joblib")
+    path = model.save(Path(os.environ["TINHSO_DATA_DIR"]) / "model.joblib")
     size_mb = path.stat().st_size / 1e6
 
     texts = [t for t, _ in test]
