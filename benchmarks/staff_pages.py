@@ -28,20 +28,11 @@ import time
 from pathlib import Path
 
 import throwaway
+from intake import TEXTS
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "src"))
 
-TEXTS = [
-    "Mặt đường có ổ gà lớn, trời mưa đọng nước rất nguy hiểm.",
-    "Rác thải tập kết bên đường lâu ngày bốc mùi hôi thối.",
-    "Đèn đường không sáng hơn một tuần, buổi tối rất tối.",
-    "Quán cà phê lấn chiếm vỉa hè, người đi bộ phải xuống lòng đường.",
-    "Cống thoát nước bị nghẹt, mưa xuống là ngập nước.",
-    "Nhóm thanh niên tụ tập đua xe gây rối lúc nửa đêm.",
-    "Nước máy có mùi lạ, màu đục từ hôm qua.",
-    "Hồ sơ cấp giấy chứng nhận quá hạn chưa được trả kết quả.",
-]
 
 PAGES = [
     ("queue (operator, open)", "demo.operator", "/feedback/queue/", {}),
