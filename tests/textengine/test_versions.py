@@ -82,3 +82,8 @@ def test_the_admin_lists_versions_and_rolls_back(admin_client):
     )
     seed.refresh_from_db()
     assert seed.is_active
+
+
+def test_a_text_the_model_is_unsure_of_says_so_on_the_form(client):
+    html = client.get("/feedback/propose/", {"text": "xin chào các anh chị ạ"}).content.decode()
+    assert "chưa chắc chắn" in html

@@ -81,9 +81,13 @@
     if (!el.dataset.pointsScript) { legend(map); }
     Promise.all([communes, reports]).then(function (both) {
       var found = both[1];
-      var bounds = found.data.features.length && el.dataset.zoom === "points"
-        ? found.layer.getBounds().pad(0.5) : both[0].getBounds();
-      map.fitBounds(bounds, { maxZoom: 16 });
+      var n = found.data.features.length;
+      if (n && el.dataset.zoom === "points") {
+        // Around the report: its commune in view, and the reports near it.
+        map.fitBounds(found.layer.getBounds().pad(0.5), { maxZoom: 14 });
+      } else {
+        map.fitBounds(both[0].getBounds(), { maxZoom: 16 });
+      }
       el.dataset.count = String(found.data.features.length);
       var note = document.getElementById("reports-map-note");
       if (note && found.data.truncated) {
