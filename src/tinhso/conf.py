@@ -54,7 +54,8 @@ SETTINGS: list[Setting] = [
         "TINHSO_DATA_DIR",
         "./var",
         "Folder holding the embedded SQLite database, the DuckDB warehouse, uploads, the "
-        "generated secret key and the demo credentials. Created when missing.",
+        "generated secret key, the demo credentials, classifier models and the public "
+        "rate-limit counters. Created when missing.",
     ),
     Setting(
         "DATABASE_URL",

@@ -88,7 +88,9 @@ def test_vietnamese_translation_is_complete_and_compiled():
 
 
 def test_public_api_is_rate_limited_per_address(client, settings):
-    from django.core.cache import cache
+    from django.core.cache import caches
+
+    cache = caches["throttle"]
 
     cache.clear()
     settings.TINHSO_API_ANON_PER_MINUTE = 3

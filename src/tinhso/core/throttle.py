@@ -1,5 +1,7 @@
 """Rate limits for public endpoints: a fixed one-minute window per client address,
-counted in Django's cache. Signed-in callers are not limited here."""
+counted in the `throttle` cache, which every web process of the machine shares (files in
+the data folder), so the limit holds however many processes serve. Signed-in callers are
+not limited here."""
 
 from __future__ import annotations
 
@@ -8,7 +10,7 @@ from collections.abc import Callable
 from functools import wraps
 
 from django.conf import settings
-from django.core.cache import cache
+from django.core.cache import caches
 from django.http import HttpRequest, HttpResponse
 from ninja.throttling import BaseThrottle
 
@@ -25,7 +27,11 @@ def allow(request: HttpRequest, scope: str = "api") -> tuple[bool, float]:
         return True, 0.0
     now = time.time()
     key = f"throttle:{scope}:{client_ip(request)}:{int(now // 60)}"
-    count = 1 if cache.add(key, 1, 70) else cache.incr(key)
+    cache = caches["throttle"]
+    try:
+        count = 1 if cache.add(key, 1, 70) else cache.incr(key)
+    except ValueError:  # the window's file expired between add and incr
+        count = 1 if cache.add(key, 1, 70) else cache.get(key, 1)
     return count <= limit, 60 - now % 60
 
 
