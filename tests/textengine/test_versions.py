@@ -87,3 +87,25 @@ def test_the_admin_lists_versions_and_rolls_back(admin_client):
 def test_a_text_the_model_is_unsure_of_says_so_on_the_form(client):
     html = client.get("/feedback/propose/", {"text": "xin chào các anh chị ạ"}).content.decode()
     assert "chưa chắc chắn" in html
+
+
+def test_scheduled_retraining_waits_for_new_confirmations(system):
+    from tinhso.core.actors import Actor
+    from tinhso.feedback import actions
+    from tinhso.feedback.models import Field
+    from tinhso.feedback.tasks import retrain_classifier
+    from tinhso.units.models import Commune
+
+    report, _created = actions.submit_report(
+        Actor.citizen(),
+        text="Rác thải tập kết lâu ngày bốc mùi.",
+        channel="web",
+        commune=Commune.objects.get(code="27712"),
+    )
+
+    before = ClassifierVersion.objects.count()
+    assert retrain_classifier.call() == "no new confirmations since the last version"
+    assert ClassifierVersion.objects.count() == before
+    actions.accept_report(system, report, field=Field.objects.get(code="moi-truong"))
+    assert "version" in retrain_classifier.call()
+    assert ClassifierVersion.objects.count() == before + 1

@@ -73,9 +73,15 @@ def refresh_scorecards() -> str:
 
 @task()
 def retrain_classifier() -> str:
-    """Train a new version of the field classifier from the confirmed reports."""
-    from tinhso.feedback.training import NotEnoughExamples, train_from_history
+    """Train a new version of the field classifier from the confirmed reports, when
+    operators have confirmed or corrected any since the last version."""
+    from tinhso.feedback.models import LabelledExample
+    from tinhso.feedback.training import PURPOSE, NotEnoughExamples, train_from_history
+    from tinhso.textengine.models import ClassifierVersion
 
+    latest = ClassifierVersion.objects.filter(purpose=PURPOSE).order_by("-created_at").first()
+    if latest and not LabelledExample.objects.filter(created_at__gt=latest.created_at).exists():
+        return "no new confirmations since the last version"
     try:
         version = train_from_history(Actor.system("scheduled retraining"))
     except NotEnoughExamples as exc:
