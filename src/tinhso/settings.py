@@ -61,6 +61,7 @@ INSTALLED_APPS = [
     "tinhso.agencies",
     "tinhso.feedback",
     "tinhso.textengine",
+    "tinhso.warehouse",
 ]
 
 MIDDLEWARE = [

@@ -1,0 +1,47 @@
+"""Who may read which dataset: open to anyone; shared to the staff of every agency (or of
+the agencies listed); private to the owner agency. Administrators and the system see
+all. Every guarded read goes through here."""
+
+from __future__ import annotations
+
+from django.db.models import Q, QuerySet
+from django.utils.translation import gettext as _
+
+from tinhso.core.access import NotFound
+from tinhso.core.actors import Actor
+from tinhso.warehouse.models import Access, Dataset
+
+
+def readable_datasets(actor: Actor) -> QuerySet[Dataset]:
+    datasets = Dataset.objects.select_related("owner")
+    if actor.is_system or actor.has_role("administrator"):
+        return datasets
+    user = actor.user
+    agency_id = getattr(user, "agency_id", None) if user is not None else None
+    if agency_id is None:
+        return datasets.filter(access=Access.OPEN)
+    return datasets.filter(
+        Q(access=Access.OPEN)
+        | Q(owner_id=agency_id)
+        | Q(access=Access.SHARED, shared_with__isnull=True)
+        | Q(access=Access.SHARED, shared_with=agency_id)
+    ).distinct()
+
+
+def dataset_for_reader(actor: Actor, slug: str) -> Dataset:
+    dataset = readable_datasets(actor).filter(slug=slug).first()
+    if dataset is None:
+        raise NotFound(_("No dataset “%(slug)s” that you may read.") % {"slug": slug})
+    return dataset
+
+
+def can_write(actor: Actor, dataset: Dataset) -> bool:
+    """The owner agency's data stewards, and administrators."""
+    if actor.is_system or actor.has_role("administrator"):
+        return True
+    user = actor.user
+    return (
+        user is not None
+        and actor.has_role("data_steward")
+        and getattr(user, "agency_id", None) == dataset.owner_id
+    )

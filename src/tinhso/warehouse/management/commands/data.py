@@ -1,0 +1,92 @@
+"""`tinhso data ingest FILE --dataset SLUG …` and `tinhso data query "SQL"`."""
+
+from __future__ import annotations
+
+import csv
+import json
+import sys
+from pathlib import Path
+
+from django.core.management.base import BaseCommand, CommandError
+from django.utils.translation import gettext as _
+
+from tinhso.core.actors import Actor
+from tinhso.warehouse import actions, sandbox
+from tinhso.warehouse.models import Access, Dataset, VersionStatus
+
+
+class Command(BaseCommand):
+    help = "Load a file into the shared data warehouse, or query it with read-only SQL."
+
+    def add_arguments(self, parser):
+        commands = parser.add_subparsers(dest="action", required=True)
+        load = commands.add_parser("ingest", help="Add a version of a dataset from a file.")
+        load.add_argument("file")
+        load.add_argument("--dataset", required=True, help="The dataset's identifier (slug).")
+        load.add_argument("--title", help="Title, for a new dataset.")
+        load.add_argument("--agency", help="Owner agency's code, for a new dataset.")
+        load.add_argument("--access", choices=Access.values, default=Access.PRIVATE)
+        load.add_argument("--append", action="store_true", help="Add rows to the current ones.")
+        query = commands.add_parser("query", help="Run one read-only SQL query.")
+        query.add_argument("sql")
+        query.add_argument("--format", choices=("csv", "json"), default="csv")
+
+    def handle(self, *args, action, **options):
+        getattr(self, action)(**options)
+
+    def ingest(self, *, file, dataset, title, agency, access, append, **options):
+        from tinhso.agencies.models import Agency
+
+        path = Path(file)
+        if not path.is_file():
+            raise CommandError(_("No file “%(path)s”.") % {"path": file})
+        actor = Actor.system("tinhso data ingest")
+        target = Dataset.objects.filter(slug=dataset).first()
+        if target is None:
+            owner = Agency.objects.filter(code=agency).first() if agency else None
+            if owner is None:
+                raise CommandError(
+                    _("A new dataset needs its owner agency: --agency CODE (see /agencies/).")
+                )
+            target = actions.create_dataset(
+                actor, slug=dataset, title=title or dataset, owner=owner, access=access
+            )
+        version = actions.add_version(actor, target, path, append=append)
+        if version.status == VersionStatus.REJECTED:
+            row = _("row")
+            lines = [version.report.get("message", "")]
+            lines += [
+                f"  {row} {e['row']}: {e['message']}" for e in version.report.get("errors", [])[:20]
+            ]
+            raise CommandError("\n".join(lines))
+        self.stdout.write(
+            _("%(dataset)s v%(n)s: %(rows)s rows, %(cols)s columns (%(enc)s).")
+            % {
+                "dataset": target.slug,
+                "n": version.number,
+                "rows": version.rows,
+                "cols": len(version.schema),
+                "enc": version.encoding,
+            }
+        )
+
+    def query(self, *, sql, format, **options):
+        try:
+            answer = sandbox.run(Actor.system("tinhso data query"), sql)
+        except sandbox.QueryRefused as exc:
+            raise CommandError(exc.message) from exc
+        if format == "json":
+            rows = [dict(zip(answer.columns, row, strict=True)) for row in answer.rows]
+            self.stdout.write(
+                json.dumps(
+                    {"columns": answer.columns, "rows": rows, "truncated": answer.truncated},
+                    ensure_ascii=False,
+                    default=str,
+                )
+            )
+        else:
+            writer = csv.writer(sys.stdout)
+            writer.writerow(answer.columns)
+            writer.writerows(answer.rows)
+        if answer.truncated:
+            self.stderr.write(_("Cut at %(n)s rows.") % {"n": len(answer.rows)})

@@ -1,0 +1,89 @@
+"""Read-only SQL over the datasets a caller may read (docs/decisions/0009).
+
+Two walls: sqlglot must parse the text as exactly one query (SELECT, UNION, WITH …), and
+the query runs in a fresh in-memory DuckDB that may open only the Parquet files of those
+datasets: `allowed_paths` set to them, external access off, configuration locked. A time
+limit interrupts the query; a row cap ends the answer and says so.
+"""
+
+from __future__ import annotations
+
+import threading
+from dataclasses import dataclass
+from pathlib import Path
+
+import duckdb
+import sqlglot
+from django.conf import settings
+from django.utils.translation import gettext as _
+from sqlglot import exp
+
+from tinhso.core.actors import Actor
+from tinhso.warehouse.access import readable_datasets
+from tinhso.warehouse.ingest import sql_string
+
+TIME_LIMIT = 10.0
+ROW_CAP = 10_000
+
+
+class QueryRefused(ValueError):
+    def __init__(self, message: str):
+        super().__init__(message)
+        self.message = message
+
+
+@dataclass
+class Answer:
+    columns: list[str]
+    rows: list[tuple]
+    truncated: bool
+
+
+def check(sql: str) -> None:
+    """QueryRefused unless `sql` is exactly one read-only query."""
+    try:
+        statements = [s for s in sqlglot.parse(sql, read="duckdb") if s is not None]
+    except sqlglot.errors.ParseError as exc:
+        raise QueryRefused(_("The SQL could not be read: %(reason)s") % {"reason": exc}) from exc
+    if len(statements) != 1:
+        raise QueryRefused(_("Send exactly one statement."))
+    if not isinstance(statements[0], exp.Query):
+        raise QueryRefused(_("Only queries (SELECT) are allowed: the warehouse is read-only here."))
+
+
+def _connection(actor: Actor) -> duckdb.DuckDBPyConnection:
+    views = {}
+    for dataset in readable_datasets(actor):
+        current = dataset.current
+        if current is not None and current.file:
+            views[dataset.slug] = str(Path(settings.DATA_DIR) / current.file)
+    con = duckdb.connect(config={"threads": 2})
+    con.execute("SET allowed_paths = ?", [list(views.values()) or ["/nonexistent"]])
+    con.execute("SET enable_external_access = false")
+    for slug, path in views.items():
+        # Slugs are validated slugs ([-a-z0-9_]); paths are the warehouse's own files.
+        view = f'CREATE VIEW "{slug}" AS SELECT * FROM read_parquet({sql_string(path)})'  # noqa: S608
+        con.execute(view)
+    con.execute("SET lock_configuration = true")
+    return con
+
+
+def run(actor: Actor, sql: str, *, limit: int = ROW_CAP, seconds: float = TIME_LIMIT) -> Answer:
+    check(sql)
+    con = _connection(actor)
+    timer = threading.Timer(seconds, con.interrupt)
+    timer.start()
+    try:
+        cursor = con.execute(sql)
+        rows = cursor.fetchmany(limit + 1)
+        columns = [d[0] for d in cursor.description]
+    except duckdb.InterruptException as exc:
+        raise QueryRefused(
+            _("The query ran longer than %(s)s seconds and was stopped.") % {"s": seconds}
+        ) from exc
+    except duckdb.Error as exc:
+        raise QueryRefused(_("The query failed: %(reason)s") % {"reason": exc}) from exc
+    finally:
+        timer.cancel()
+        con.close()
+    return Answer(columns, rows[:limit], len(rows) > limit)

@@ -1,0 +1,155 @@
+"""The warehouse's first slice: CSV in (any Vietnamese encoding) to an immutable Parquet
+version or a rejection with its report; read-only SQL in a sandbox; access levels."""
+
+import json
+
+import pytest
+
+from tinhso.agencies.models import Agency, User
+from tinhso.core.actors import Actor
+from tinhso.core.models import AuditEntry
+from tinhso.textengine import legacy
+from tinhso.warehouse import actions, sandbox
+from tinhso.warehouse.models import Access, VersionStatus
+
+pytestmark = pytest.mark.django_db
+
+SCHOOLS = (
+    "ma_truong,ten_truong,xa,so_hoc_sinh,ngay_thanh_lap\n"
+    "TH001,Trường Tiểu học Tân An,Phường Tân An,812,1998-09-05\n"
+    "TH002,Trường Tiểu học Bến Cầu,Xã Bến Cầu,455,2001-08-20\n"
+    "THCS01,Trường THCS Hòa Thành,Phường Hòa Thành,1204,1995-09-01\n"
+)
+
+
+@pytest.fixture
+def sxd():
+    return Agency.objects.get(code="SXD")
+
+
+@pytest.fixture
+def schools(tmp_path, system, sxd):
+    path = tmp_path / "truong.csv"
+    path.write_text(SCHOOLS, encoding="utf-8")
+    dataset = actions.create_dataset(
+        system, slug="truong-hoc", title="Trường học (dữ liệu mẫu)", owner=sxd, access=Access.OPEN
+    )
+    version = actions.add_version(system, dataset, path)
+    return dataset, version
+
+
+def test_a_csv_becomes_an_immutable_typed_version(schools, settings):
+    dataset, version = schools
+    assert version.status == VersionStatus.ACCEPTED and version.rows == 3
+    types = {c["name"]: c["type"] for c in version.schema}
+    assert types["so_hoc_sinh"] in {"BIGINT", "INTEGER"} and types["ngay_thanh_lap"] == "DATE"
+    assert (settings.DATA_DIR / version.file).exists()
+    assert len(version.source_sha256) == 64
+    assert AuditEntry.objects.filter(action="warehouse.add_version", object_id=str(version.pk))
+
+
+def test_a_broken_file_is_rejected_and_the_good_version_stays(schools, tmp_path, system):
+    dataset, good = schools
+    broken = tmp_path / "broken.csv"
+    broken.write_text(SCHOOLS + "TH003,Trường lỗi,Xã A,abc,2001-01-01,thừa cột\n")
+    version = actions.add_version(system, dataset, broken)
+    assert version.status == VersionStatus.REJECTED and not version.file
+    assert version.report["valid"] is False and version.report["errors"]
+    assert version.report["errors"][0]["row"] == 5
+    assert dataset.current == good
+
+
+@pytest.mark.parametrize("encoding", ["tcvn3", "vni", "cp1258"])
+def test_files_in_legacy_encodings_are_read(tmp_path, system, sxd, encoding):
+    path = tmp_path / f"{encoding}.csv"
+    path.write_bytes(legacy.encode_as(SCHOOLS, encoding))
+    dataset = actions.create_dataset(system, slug=f"truong-{encoding}", title="x", owner=sxd)
+    version = actions.add_version(system, dataset, path)
+    assert version.status == VersionStatus.ACCEPTED and version.encoding == encoding
+    answer = sandbox.run(system, f'SELECT ten_truong FROM "truong-{encoding}" ORDER BY 1')
+    assert answer.rows[0] == ("Trường THCS Hòa Thành",)
+
+
+def test_appending_adds_rows(schools, tmp_path, system):
+    dataset, _first = schools
+    more = tmp_path / "more.csv"
+    more.write_text(SCHOOLS.splitlines()[0] + "\nTH009,Trường Tiểu học Mới,Xã Mới,100,2020-09-05\n")
+    version = actions.add_version(system, dataset, more, append=True)
+    assert version.rows == 4 and version.number == 2
+
+
+def test_read_only_sql_over_the_datasets(schools):
+    answer = sandbox.run(
+        Actor.citizen(),
+        'SELECT xa, sum(so_hoc_sinh) AS hs FROM "truong-hoc" GROUP BY xa ORDER BY hs',
+    )
+    assert answer.columns == ["xa", "hs"] and answer.rows[-1] == ("Phường Hòa Thành", 1204)
+
+
+@pytest.mark.parametrize(
+    "sql",
+    [
+        "SELECT * FROM read_csv('/etc/passwd')",
+        "SELECT * FROM '/etc/passwd'",
+        "ATTACH '/tmp/x.duckdb'",
+        "COPY (SELECT 1) TO '/tmp/out.csv'",
+        "INSTALL httpfs",
+        "SET enable_external_access = true",
+        'DROP VIEW "truong-hoc"',
+        "SELECT 1; SELECT 2",
+        "CREATE TABLE t AS SELECT 1",
+    ],
+)
+def test_the_sandbox_refuses_anything_but_reading(schools, sql):
+    with pytest.raises(sandbox.QueryRefused):
+        sandbox.run(Actor.system("test"), sql)
+
+
+def test_other_files_are_out_of_reach_even_inside_a_select(
+    schools, settings, system, sxd, tmp_path
+):
+    secret = tmp_path / "secret.csv"
+    secret.write_text("a\n1\n")
+    private = actions.create_dataset(system, slug="bi-mat", title="Bí mật", owner=sxd)
+    hidden = actions.add_version(system, private, secret)
+    path = settings.DATA_DIR / hidden.file
+    with pytest.raises(sandbox.QueryRefused):
+        sandbox.run(Actor.citizen(), f"SELECT * FROM read_parquet('{path}')")
+
+
+def test_private_data_is_for_its_agency(schools, system, sxd, tmp_path):
+    secret = tmp_path / "secret.csv"
+    secret.write_text("so_ho,xa\n12,Xã A\n")
+    private = actions.create_dataset(system, slug="ho-ngheo", title="Hộ nghèo", owner=sxd)
+    actions.add_version(system, private, secret)
+    for actor in (Actor.citizen(), Actor.for_user(User.objects.get(username="demo.commune"))):
+        with pytest.raises(sandbox.QueryRefused):
+            sandbox.run(actor, 'SELECT * FROM "ho-ngheo"')
+    owner = Actor.for_user(User.objects.get(username="demo.handler"))  # Sở Xây dựng
+    assert sandbox.run(owner, 'SELECT so_ho FROM "ho-ngheo"').rows == [(12,)]
+
+
+def test_the_row_cap_says_it_cut(schools):
+    answer = sandbox.run(Actor.system("t"), "SELECT * FROM range(50)", limit=10)
+    assert len(answer.rows) == 10 and answer.truncated
+
+
+def test_the_cli_refuses_a_new_dataset_without_its_agency(tmp_path):
+    from django.core.management import CommandError, call_command
+
+    path = tmp_path / "truong.csv"
+    path.write_text(SCHOOLS, encoding="utf-8")
+    with pytest.raises(CommandError, match="--agency"):
+        call_command("data", "ingest", str(path), "--dataset", "moi")
+
+
+def test_the_cli_command_reports_rows(tmp_path, capsys):
+    from django.core.management import call_command
+
+    path = tmp_path / "truong.csv"
+    path.write_text(SCHOOLS, encoding="utf-8")
+    call_command("data", "ingest", str(path), "--dataset", "truong-cli", "--agency", "SXD")
+    call_command("data", "query", 'SELECT count(*) AS n FROM "truong-cli"', "--format", "json")
+    out = capsys.readouterr().out
+    assert "3" in out
+    assert json.loads(out.strip().splitlines()[-1])["rows"] == [{"n": 3}]
