@@ -153,3 +153,9 @@ def test_the_cli_command_reports_rows(tmp_path, capsys):
     out = capsys.readouterr().out
     assert "3" in out
     assert json.loads(out.strip().splitlines()[-1])["rows"] == [{"n": 3}]
+
+
+def test_a_query_that_runs_too_long_is_stopped():
+    sql = "SELECT count(*) FROM range(100000) a, range(100000) b WHERE a.range + b.range = 7"
+    with pytest.raises(sandbox.QueryRefused, match="0.3"):
+        sandbox.run(Actor.system("t"), sql, seconds=0.3)
