@@ -15,6 +15,7 @@ from tinhso.core.throttle import PublicRateThrottle
 from tinhso.feedback.api import router as feedback_router
 from tinhso.units.api import router as units_router
 from tinhso.units.lookup import Ambiguous, ConversionError
+from tinhso.warehouse.api import router as warehouse_router
 
 
 class UnicodeJSONRenderer(JSONRenderer):
@@ -39,6 +40,7 @@ api = NinjaAPI(
 api.add_router("/units", units_router, tags=["units"])
 api.add_router("/agencies", agencies_router, tags=["agencies"])
 api.add_router("/feedback", feedback_router, tags=["feedback"])
+api.add_router("/data", warehouse_router, tags=["data warehouse"])
 api.add_router("/tokens", tokens_router, tags=["tokens"])
 api.add_router("", account_router, tags=["account"])
 api.add_router("", core_router, tags=["audit"])

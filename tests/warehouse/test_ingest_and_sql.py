@@ -159,3 +159,53 @@ def test_a_query_that_runs_too_long_is_stopped():
     sql = "SELECT count(*) FROM range(100000) a, range(100000) b WHERE a.range + b.range = 7"
     with pytest.raises(sandbox.QueryRefused, match="0.3"):
         sandbox.run(Actor.system("t"), sql, seconds=0.3)
+
+
+def test_the_api_lists_what_the_caller_may_read(client, schools, system, sxd, tmp_path, token_for):
+    secret = tmp_path / "secret.csv"
+    secret.write_text("so_ho,xa\n12,Xã A\n")
+    private = actions.create_dataset(system, slug="ho-ngheo", title="Hộ nghèo", owner=sxd)
+    actions.add_version(system, private, secret)
+    anonymous = {d["slug"] for d in client.get("/api/data/datasets").json()}
+    assert "truong-hoc" in anonymous and "ho-ngheo" not in anonymous
+    token = token_for("demo.handler")  # a handler of Sở Xây dựng, the owner
+    owner = client.get("/api/data/datasets", headers={"Authorization": f"Bearer {token}"})
+    assert {"truong-hoc", "ho-ngheo"} <= {d["slug"] for d in owner.json()}
+    assert client.get("/api/data/datasets/ho-ngheo").status_code == 404
+    detail = client.get("/api/data/datasets/truong-hoc").json()
+    assert detail["rows"] == 3 and detail["versions"][0]["status"] == "accepted"
+    bad = client.get("/api/data/datasets", headers={"Authorization": "Bearer nope"})
+    assert bad.status_code == 401
+
+
+def test_sql_through_the_api_and_reads_of_private_data_are_audited(
+    client, schools, system, sxd, tmp_path, token_for
+):
+    ok = client.post(
+        "/api/data/sql",
+        {"sql": 'SELECT ma_truong, ngay_thanh_lap FROM "truong-hoc" ORDER BY 1', "limit": 2},
+        content_type="application/json",
+    ).json()
+    assert ok["rows"] == [["TH001", "1998-09-05"], ["TH002", "2001-08-20"]]
+    assert ok["truncated"] is True
+    refused = client.post(
+        "/api/data/sql",
+        {"sql": "SELECT * FROM read_csv('/etc/passwd')"},
+        content_type="application/json",
+    )
+    assert refused.status_code == 400 and refused.json()["detail"]
+    secret = tmp_path / "secret.csv"
+    secret.write_text("so_ho,xa\n12,Xã A\n")
+    private = actions.create_dataset(system, slug="ho-ngheo", title="Hộ nghèo", owner=sxd)
+    actions.add_version(system, private, secret)
+    token = token_for("demo.handler")
+    read = client.post(
+        "/api/data/sql",
+        {"sql": 'SELECT sum(so_ho) FROM "ho-ngheo"'},
+        content_type="application/json",
+        headers={"Authorization": f"Bearer {token}"},
+    )
+    assert read.json()["rows"] == [[12]]
+    entry = AuditEntry.objects.filter(action="warehouse.read", object_id=str(private.pk)).get()
+    assert "ho-ngheo" in entry.after["sql"] and entry.actor_user_id is not None
+    assert not AuditEntry.objects.filter(action="warehouse.read", object_id=str(schools[0].pk))

@@ -18,9 +18,11 @@ from django.conf import settings
 from django.utils.translation import gettext as _
 from sqlglot import exp
 
+from tinhso.core.actions import record
 from tinhso.core.actors import Actor
 from tinhso.warehouse.access import readable_datasets
 from tinhso.warehouse.ingest import sql_string
+from tinhso.warehouse.models import Access
 
 TIME_LIMIT = 10.0
 ROW_CAP = 10_000
@@ -39,8 +41,8 @@ class Answer:
     truncated: bool
 
 
-def check(sql: str) -> None:
-    """QueryRefused unless `sql` is exactly one read-only query."""
+def check(sql: str) -> exp.Query:
+    """The parsed query, or QueryRefused unless `sql` is exactly one read-only query."""
     try:
         statements = [s for s in sqlglot.parse(sql, read="duckdb") if s is not None]
     except sqlglot.errors.ParseError as exc:
@@ -49,11 +51,12 @@ def check(sql: str) -> None:
         raise QueryRefused(_("Send exactly one statement."))
     if not isinstance(statements[0], exp.Query):
         raise QueryRefused(_("Only queries (SELECT) are allowed: the warehouse is read-only here."))
+    return statements[0]
 
 
-def _connection(actor: Actor) -> duckdb.DuckDBPyConnection:
+def _connection(datasets) -> duckdb.DuckDBPyConnection:
     views = {}
-    for dataset in readable_datasets(actor):
+    for dataset in datasets:
         current = dataset.current
         if current is not None and current.file:
             views[dataset.slug] = str(Path(settings.DATA_DIR) / current.file)
@@ -68,9 +71,18 @@ def _connection(actor: Actor) -> duckdb.DuckDBPyConnection:
     return con
 
 
+def _record_reads(actor: Actor, query: exp.Query, datasets, sql: str) -> None:
+    """Reads of shared and private datasets are audited (who, what, when)."""
+    named = {table.name for table in query.find_all(exp.Table)}
+    for dataset in datasets:
+        if dataset.slug in named and dataset.access != Access.OPEN:
+            record(actor, "warehouse.read", dataset, after={"sql": sql[:1000]})
+
+
 def run(actor: Actor, sql: str, *, limit: int = ROW_CAP, seconds: float = TIME_LIMIT) -> Answer:
-    check(sql)
-    con = _connection(actor)
+    query = check(sql)
+    datasets = list(readable_datasets(actor))
+    con = _connection(datasets)
     timer = threading.Timer(seconds, con.interrupt)
     timer.start()
     try:
@@ -86,4 +98,5 @@ def run(actor: Actor, sql: str, *, limit: int = ROW_CAP, seconds: float = TIME_L
     finally:
         timer.cancel()
         con.close()
+    _record_reads(actor, query, datasets, sql)
     return Answer(columns, rows[:limit], len(rows) > limit)

@@ -1,0 +1,132 @@
+"""JSON API of the warehouse: the datasets a caller may read, and read-only SQL over them.
+Anonymous callers see open data; an API token or a session adds what its user's agency
+may read."""
+
+from __future__ import annotations
+
+from django.http import HttpRequest
+from django.utils.translation import gettext as _
+from ninja import Field as SchemaField
+from ninja import Router, Schema
+from ninja.errors import HttpError
+
+from tinhso.agencies.auth import actor_for_token
+from tinhso.core.access import AccessDenied, NotFound
+from tinhso.core.actors import Actor, actor_from_request, client_ip
+from tinhso.warehouse import access, sandbox
+from tinhso.warehouse.models import Dataset
+
+router = Router()
+
+
+def _reader(request: HttpRequest) -> Actor:
+    """The caller: the bearer of a token when one is sent (refused if it is not valid),
+    else the signed-in user, else an anonymous citizen."""
+    header = request.headers.get("Authorization", "")
+    if header.lower().startswith("bearer "):
+        actor = actor_for_token(header[7:].strip(), ip=client_ip(request))
+        if actor is None:
+            raise AccessDenied(_("The API token is not valid."), needs_sign_in=True)
+        return actor
+    return actor_from_request(request)
+
+
+class ColumnOut(Schema):
+    name: str
+    type: str
+
+
+class VersionOut(Schema):
+    number: int
+    status: str
+    rows: int
+    source_name: str
+    source_sha256: str
+    encoding: str
+    created_at: str
+    report: dict
+
+    @staticmethod
+    def resolve_created_at(obj) -> str:
+        return obj.created_at.isoformat()
+
+
+class DatasetOut(Schema):
+    slug: str
+    title: str
+    description: str
+    owner: str
+    access: str
+    importance: str
+    licence: str
+    rows: int | None
+    columns: list[ColumnOut]
+    is_demo: bool
+
+    @staticmethod
+    def resolve_owner(obj: Dataset) -> str:
+        return obj.owner.code
+
+    @staticmethod
+    def resolve_rows(obj: Dataset) -> int | None:
+        current = obj.current
+        return current.rows if current else None
+
+    @staticmethod
+    def resolve_columns(obj: Dataset) -> list[dict]:
+        current = obj.current
+        return current.schema if current else []
+
+
+class DatasetDetailOut(DatasetOut):
+    versions: list[VersionOut]
+
+    @staticmethod
+    def resolve_versions(obj: Dataset):
+        return obj.versions.all()
+
+
+class SqlIn(Schema):
+    sql: str = SchemaField(..., min_length=1, max_length=20_000)
+    limit: int = SchemaField(1000, ge=1, le=sandbox.ROW_CAP)
+
+
+class SqlOut(Schema):
+    columns: list[str]
+    rows: list[list]
+    truncated: bool
+
+
+@router.get("/datasets", response=list[DatasetOut], summary="Datasets you may read")
+def list_datasets(request: HttpRequest):
+    return access.readable_datasets(_reader(request))
+
+
+@router.get("/datasets/{slug}", response=DatasetDetailOut, summary="One dataset, its versions")
+def get_dataset(request: HttpRequest, slug: str):
+    try:
+        return access.dataset_for_reader(_reader(request), slug)
+    except NotFound as exc:
+        raise HttpError(404, exc.message) from exc
+
+
+@router.post("/sql", response=SqlOut, summary="Read-only SQL over the datasets you may read")
+def run_sql(request: HttpRequest, payload: SqlIn):
+    """One query (SELECT / WITH / UNION); each dataset is a table named by its slug
+    (quote it: `"truong-hoc"`). Refused with 400 and the reason otherwise; at most
+    `limit` rows, `truncated` says when there were more; 10 seconds at most."""
+    try:
+        answer = sandbox.run(_reader(request), payload.sql, limit=payload.limit)
+    except sandbox.QueryRefused as exc:
+        raise HttpError(400, exc.message) from exc
+    return {
+        "columns": answer.columns,
+        "rows": [[_json(v) for v in row] for row in answer.rows],
+        "truncated": answer.truncated,
+    }
+
+
+def _json(value):
+    if value is None or isinstance(value, bool | int | float | str):
+        return value
+    return str(value)  # dates, decimals, intervals
