@@ -209,3 +209,76 @@ def test_sql_through_the_api_and_reads_of_private_data_are_audited(
     entry = AuditEntry.objects.filter(action="warehouse.read", object_id=str(private.pk)).get()
     assert "ho-ngheo" in entry.after["sql"] and entry.actor_user_id is not None
     assert not AuditEntry.objects.filter(action="warehouse.read", object_id=str(schools[0].pk))
+
+
+def _xlsx(path, sheets):
+    import openpyxl
+
+    book = openpyxl.Workbook()
+    book.remove(book.active)
+    for name, rows in sheets.items():
+        sheet = book.create_sheet(name)
+        for row in rows:
+            sheet.append(row)
+    book.save(path)
+    return path
+
+
+def test_an_xlsx_sheet_keeps_integers_and_dates(tmp_path, system, sxd):
+    import datetime as dt
+
+    path = _xlsx(
+        tmp_path / "tram-y-te.xlsx",
+        {
+            "Ghi chú": [["Dữ liệu mẫu"]],
+            "Trạm y tế": [
+                ["ma", "ten", "giuong", "ngay"],
+                ["TYT1", "Trạm Y tế Phường Tân An", 10, dt.date(2010, 1, 4)],
+                ["TYT2", "Trạm Y tế Xã Bến Cầu", 6, dt.date(2012, 3, 1)],
+            ],
+        },
+    )
+    dataset = actions.create_dataset(system, slug="tram-y-te", title="Trạm y tế", owner=sxd)
+    version = actions.add_version(system, dataset, path, sheet="Trạm y tế")
+    assert version.status == VersionStatus.ACCEPTED, version.report
+    types = {c["name"]: c["type"] for c in version.schema}
+    assert types["giuong"] in {"BIGINT", "INTEGER"} and types["ngay"] == "DATE"
+    missing = actions.add_version(system, dataset, path, sheet="Không có")
+    assert missing.status == VersionStatus.REJECTED
+    assert "Trạm y tế" in missing.report["message"]
+
+
+@pytest.mark.parametrize("name", ["dan-so.json", "dan-so.ndjson", "dan-so.parquet"])
+def test_json_ndjson_and_parquet_are_read(tmp_path, system, sxd, name):
+    import duckdb
+
+    rows = [{"xa": "Phường Tân An", "dan_so": 52000}, {"xa": "Xã Bến Cầu", "dan_so": 31000}]
+    path = tmp_path / name
+    if name.endswith(".ndjson"):
+        path.write_text("\n".join(json.dumps(r, ensure_ascii=False) for r in rows))
+    elif name.endswith(".json"):
+        path.write_text(json.dumps(rows, ensure_ascii=False))
+    else:
+        duckdb.sql("SELECT 'Phường Tân An' AS xa, 52000 AS dan_so").write_parquet(str(path))
+    dataset = actions.create_dataset(system, slug=name.replace(".", "-"), title=name, owner=sxd)
+    version = actions.add_version(system, dataset, path)
+    assert version.status == VersionStatus.ACCEPTED, version.report
+    assert {c["name"] for c in version.schema} == {"xa", "dan_so"}
+
+
+@pytest.mark.parametrize(
+    ("name", "content", "message"),
+    [
+        ("anh.png", b"\x89PNG\r\n", "chưa đọc được"),
+        ("hong.xlsx", b"PK\x03\x04 not really a workbook", "XLSX"),
+        ("hong.json", b'[{"a": 1}, {"a": ', "Không đọc được tệp thành bảng"),
+        ("rong.csv", b"a,b\n", "không có dòng dữ liệu"),
+    ],
+)
+def test_broken_files_are_rejected_with_a_reason(tmp_path, system, sxd, name, content, message):
+    path = tmp_path / name
+    path.write_bytes(content)
+    dataset = actions.create_dataset(system, slug="hong", title="Hỏng", owner=sxd)
+    version = actions.add_version(system, dataset, path)
+    assert version.status == VersionStatus.REJECTED
+    assert message in version.report["message"]

@@ -30,7 +30,13 @@ def create_dataset(actor: Actor, *, slug: str, title: str, owner, **fields) -> D
 
 
 def add_version(
-    actor: Actor, dataset: Dataset, path: Path, *, source_name: str = "", append: bool = False
+    actor: Actor,
+    dataset: Dataset,
+    path: Path,
+    *,
+    source_name: str = "",
+    append: bool = False,
+    sheet: str | None = None,
 ) -> DatasetVersion:
     """Read `path` into a new version of `dataset`. Accepted: its Parquet file is in place
     before the version row exists, so a reader never sees a half-written one. Rejected:
@@ -39,7 +45,7 @@ def add_version(
     with ingest.workspace() as folder:
         folder = Path(folder)
         try:
-            result = ingest.csv_to_parquet(Path(path), folder)
+            result = ingest.to_parquet(Path(path), folder, sheet=sheet)
         except ingest.IngestError as exc:
             return _store(
                 actor,

@@ -27,6 +27,7 @@ class Command(BaseCommand):
         load.add_argument("--agency", help="Owner agency's code, for a new dataset.")
         load.add_argument("--access", choices=Access.values, default=Access.PRIVATE)
         load.add_argument("--append", action="store_true", help="Add rows to the current ones.")
+        load.add_argument("--sheet", help="The XLSX sheet to read (default: the first).")
         query = commands.add_parser("query", help="Run one read-only SQL query.")
         query.add_argument("sql")
         query.add_argument("--format", choices=("csv", "json"), default="csv")
@@ -34,7 +35,7 @@ class Command(BaseCommand):
     def handle(self, *args, action, **options):
         getattr(self, action)(**options)
 
-    def ingest(self, *, file, dataset, title, agency, access, append, **options):
+    def ingest(self, *, file, dataset, title, agency, access, append, sheet, **options):
         from tinhso.agencies.models import Agency
 
         path = Path(file)
@@ -51,7 +52,7 @@ class Command(BaseCommand):
             target = actions.create_dataset(
                 actor, slug=dataset, title=title or dataset, owner=owner, access=access
             )
-        version = actions.add_version(actor, target, path, append=append)
+        version = actions.add_version(actor, target, path, append=append, sheet=sheet)
         if version.status == VersionStatus.REJECTED:
             row = _("row")
             lines = [version.report.get("message", "")]
