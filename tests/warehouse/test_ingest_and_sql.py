@@ -282,3 +282,19 @@ def test_broken_files_are_rejected_with_a_reason(tmp_path, system, sxd, name, co
     version = actions.add_version(system, dataset, path)
     assert version.status == VersionStatus.REJECTED
     assert message in version.report["message"]
+
+
+def test_the_code_tables_are_open_core_datasets_kept_in_step(client, system):
+    from tinhso.warehouse.codetables import publish
+
+    listed = {d["slug"]: d for d in client.get("/api/data/datasets").json()}
+    units = listed["don-vi-hanh-chinh"]
+    assert units["access"] == "open" and units["importance"] == "core"
+    assert units["rows"] == 96  # Tây Ninh's communes since 1 July 2025
+    answer = sandbox.run(
+        Actor.citizen(), "SELECT ten_xa FROM \"don-vi-hanh-chinh\" WHERE ma_xa = '27712'"
+    )
+    assert answer.rows == [("Phường Tân An",)]
+    assert publish(system) == []  # nothing changed: no new version
+    Agency.objects.filter(code="SYT").update(short_name="Sở Y tế (mới)")
+    assert publish(system) == ["co-quan"]

@@ -17,6 +17,7 @@ DEMO_STEPS = [
     "tinhso.agencies.demo",
     "tinhso.feedback.demo",
     "tinhso.textengine.demo",
+    "tinhso.warehouse.demo",
 ]
 
 

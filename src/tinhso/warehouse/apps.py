@@ -6,3 +6,8 @@ class WarehouseConfig(AppConfig):
     name = "tinhso.warehouse"
     label = "warehouse"
     verbose_name = _("Shared data warehouse")
+
+    def ready(self) -> None:
+        from tinhso.core import schedule
+
+        schedule.every(24 * 60, "tinhso.warehouse.tasks.publish_code_tables")

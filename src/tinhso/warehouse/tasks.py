@@ -1,0 +1,16 @@
+"""Background work of the warehouse."""
+
+from __future__ import annotations
+
+from django_tasks import task
+
+from tinhso.core.actors import Actor
+
+
+@task()
+def publish_code_tables() -> str:
+    """Keep the shared code tables (units, agencies) in step with the platform."""
+    from tinhso.warehouse.codetables import publish
+
+    changed = publish(Actor.system("code tables"))
+    return ", ".join(changed) or "unchanged"
