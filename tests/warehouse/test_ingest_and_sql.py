@@ -298,3 +298,47 @@ def test_the_code_tables_are_open_core_datasets_kept_in_step(client, system):
     assert publish(system) == []  # nothing changed: no new version
     Agency.objects.filter(code="SYT").update(short_name="Sở Y tế (mới)")
     assert publish(system) == ["co-quan"]
+
+
+@pytest.mark.parametrize(
+    ("params", "codes", "total"),
+    [
+        ({}, ["TH001", "TH002", "THCS01"], 3),
+        ({"xa": "Xã Bến Cầu"}, ["TH002"], 1),
+        ({"so_hoc_sinh__gte": "800", "_sort": "-so_hoc_sinh"}, ["THCS01", "TH001"], 2),
+        ({"ma_truong__in": "TH001,THCS01"}, ["TH001", "THCS01"], 2),
+        ({"ten_truong__contains": "TIEU HOC"}, ["TH001", "TH002"], 2),
+        ({"_q": "hoa thanh"}, ["THCS01"], 1),
+        ({"ngay_thanh_lap__lt": "2000-01-01", "_limit": "1"}, ["TH001"], 2),
+    ],
+)
+def test_rows_with_filters_through_the_api(client, schools, params, codes, total):
+    query = {"_fields": "ma_truong", "_sort": "ma_truong", **params}
+    body = client.get("/api/data/datasets/truong-hoc/rows", query).json()
+    assert [row[0] for row in body["rows"]] == codes
+    assert body["total"] == total and body["columns"] == ["ma_truong"]
+
+
+@pytest.mark.parametrize(
+    "params", [{"khong_co": "1"}, {"xa__regex": "x"}, {"_sort": "khong_co"}, {"_limit": "x"}]
+)
+def test_bad_filters_are_refused_with_the_columns(client, schools, params):
+    response = client.get("/api/data/datasets/truong-hoc/rows", params)
+    assert response.status_code == 400
+    assert "ma_truong" in response.json()["detail"] or "_limit" in response.json()["detail"]
+
+
+def test_rows_of_private_data_are_refused_to_others_and_audited(
+    client, system, sxd, tmp_path, token_for
+):
+    secret = tmp_path / "secret.csv"
+    secret.write_text("so_ho,xa\n12,Xã A\n")
+    private = actions.create_dataset(system, slug="ho-ngheo", title="Hộ nghèo", owner=sxd)
+    actions.add_version(system, private, secret)
+    assert client.get("/api/data/datasets/ho-ngheo/rows").status_code == 404
+    token = token_for("demo.handler")
+    body = client.get(
+        "/api/data/datasets/ho-ngheo/rows", headers={"Authorization": f"Bearer {token}"}
+    ).json()
+    assert body["rows"] == [[12, "Xã A"]]
+    assert AuditEntry.objects.filter(action="warehouse.read", object_id=str(private.pk)).exists()

@@ -110,6 +110,37 @@ def get_dataset(request: HttpRequest, slug: str):
         raise HttpError(404, exc.message) from exc
 
 
+class RowsOut(Schema):
+    columns: list[str]
+    rows: list[list]
+    total: int
+    limit: int
+    offset: int
+
+
+@router.get("/datasets/{slug}/rows", response=RowsOut, summary="Rows, filtered and sorted")
+def dataset_rows(request: HttpRequest, slug: str):
+    """Filters as query parameters: `col=value`, `col__gt|gte|lt|lte=value`,
+    `col__in=a,b`, `col__contains=text` (accents and case ignored), `col__isnull=true`;
+    `_q` searches every text column without accents; `_sort=col` or `_sort=-col`;
+    `_fields=a,b`; `_limit` (at most 1000) and `_offset`. `total` is exact."""
+    from tinhso.warehouse import rows
+
+    try:
+        found = rows.page(_reader(request), slug, dict(request.GET.items()))
+    except NotFound as exc:
+        raise HttpError(404, exc.message) from exc
+    except sandbox.QueryRefused as exc:
+        raise HttpError(400, exc.message) from exc
+    return {
+        "columns": found.columns,
+        "rows": [[_json(v) for v in row] for row in found.rows],
+        "total": found.total,
+        "limit": found.limit,
+        "offset": found.offset,
+    }
+
+
 @router.post("/sql", response=SqlOut, summary="Read-only SQL over the datasets you may read")
 def run_sql(request: HttpRequest, payload: SqlIn):
     """One query (SELECT / WITH / UNION); each dataset is a table named by its slug
