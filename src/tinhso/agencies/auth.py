@@ -8,9 +8,11 @@ from datetime import timedelta
 
 from django.http import HttpRequest
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from ninja.security import APIKeyCookie, HttpBearer
 
-from tinhso.core.actors import Actor, client_ip
+from tinhso.core.access import AccessDenied
+from tinhso.core.actors import Actor, actor_from_request, client_ip
 
 TOKEN_PREFIX = "tsk_"  # noqa: S105 - a public prefix, not a secret
 # last_used_at is bookkeeping, not an audited write: refresh it at most once a minute.
@@ -36,6 +38,19 @@ def actor_for_token(raw: str, ip: str | None = None) -> Actor | None:
     if token.last_used_at is None or now - token.last_used_at > LAST_USED_RESOLUTION:
         ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)
     return Actor(kind="token", user=token.user, token_id=token.pk, ip=ip)
+
+
+def reader(request: HttpRequest) -> Actor:
+    """The caller of a public endpoint that answers more to those who identify: the bearer
+    of a token when one is sent (refused if it is not valid, rather than served as an
+    anonymous caller), else the signed-in user, else an anonymous citizen."""
+    header = request.headers.get("Authorization", "")
+    if header.lower().startswith("bearer "):
+        actor = actor_for_token(header[7:].strip(), ip=client_ip(request))
+        if actor is None:
+            raise AccessDenied(_("The API token is not valid."), needs_sign_in=True)
+        return actor
+    return actor_from_request(request)
 
 
 class BearerToken(HttpBearer):

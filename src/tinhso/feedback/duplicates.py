@@ -31,7 +31,8 @@ class Candidate:
 
 
 def similarity(a: str, b: str) -> float:
-    """How alike two texts are, from 0 to 1 (the text engine's measure)."""
+    """How alike two texts are, from 0 to 1 (the text engine's measure; imported here, not
+    at the top, so that web processes load scikit-learn only when it is used)."""
     from tinhso.textengine.similarity import similarity as text_similarity
 
     return text_similarity(a, b)

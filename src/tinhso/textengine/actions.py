@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import uuid
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.db import transaction
@@ -13,8 +14,10 @@ from django.utils.translation import gettext as _
 from tinhso.core.actions import record
 from tinhso.core.actors import Actor
 from tinhso.core.events import emit
-from tinhso.textengine.classifier import TextClassifier
 from tinhso.textengine.models import ClassifierVersion
+
+if TYPE_CHECKING:  # scikit-learn is loaded only where a model is trained or used
+    from tinhso.textengine.classifier import TextClassifier
 
 # A new model replaces the active one unless it scores this much worse on held-out data.
 TOLERANCE = 0.02

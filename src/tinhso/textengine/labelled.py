@@ -31,7 +31,9 @@ def read(
         raise LabelledDataError(
             _("Cannot read “%(path)s”: %(reason)s") % {"path": path, "reason": exc.strerror}
         ) from exc
-    if b"\x00" in raw[:65_536]:
+    # UTF-8, or a legacy Vietnamese encoding (TCVN3, VNI, VISCII, Windows-1258), detected.
+    encoding = legacy.sniff(raw)
+    if encoding is None:
         raise LabelledDataError(
             _(
                 "“%(path)s” is not a text file (an Excel workbook?). Save it as “CSV UTF-8” "
@@ -39,8 +41,7 @@ def read(
             )
             % {"path": path}
         )
-    # UTF-8, or a legacy Vietnamese encoding (TCVN3, VNI, VISCII, Windows-1258), detected.
-    content, _encoding = legacy.decode(raw)
+    content = legacy.decode_as(raw, encoding)
     try:
         dialect = csv.Sniffer().sniff(content[:20_000], delimiters=",;\t")
     except csv.Error:

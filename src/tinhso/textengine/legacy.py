@@ -227,6 +227,20 @@ def detect(data: bytes) -> str:
     return best
 
 
+def sniff(sample: bytes, *, complete: bool = True) -> str | None:
+    """The encoding of a text file from its first bytes (`complete`: the sample is the whole
+    file), or None when it is not text at all (NUL bytes: a workbook, an image)."""
+    if b"\x00" in sample:
+        return None
+    try:
+        sample.decode("utf-8")
+        return "utf-8"
+    except UnicodeDecodeError as exc:
+        if not complete and exc.start >= len(sample) - 3:
+            return "utf-8"  # the sample ends inside a character
+    return detect(sample)
+
+
 def decode(data: bytes, encoding: str | None = None) -> tuple[str, str]:
     """(text, encoding used): `data` as Unicode (NFC)."""
     encoding = encoding or detect(data)

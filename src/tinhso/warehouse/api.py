@@ -5,30 +5,16 @@ may read."""
 from __future__ import annotations
 
 from django.http import HttpRequest
-from django.utils.translation import gettext as _
 from ninja import Field as SchemaField
 from ninja import Router, Schema
 from ninja.errors import HttpError
 
-from tinhso.agencies.auth import actor_for_token
-from tinhso.core.access import AccessDenied, NotFound
-from tinhso.core.actors import Actor, actor_from_request, client_ip
+from tinhso.agencies.auth import reader
+from tinhso.core.access import NotFound
 from tinhso.warehouse import access, sandbox
 from tinhso.warehouse.models import Dataset
 
 router = Router()
-
-
-def _reader(request: HttpRequest) -> Actor:
-    """The caller: the bearer of a token when one is sent (refused if it is not valid),
-    else the signed-in user, else an anonymous citizen."""
-    header = request.headers.get("Authorization", "")
-    if header.lower().startswith("bearer "):
-        actor = actor_for_token(header[7:].strip(), ip=client_ip(request))
-        if actor is None:
-            raise AccessDenied(_("The API token is not valid."), needs_sign_in=True)
-        return actor
-    return actor_from_request(request)
 
 
 class ColumnOut(Schema):
@@ -99,13 +85,13 @@ class SqlOut(Schema):
 
 @router.get("/datasets", response=list[DatasetOut], summary="Datasets you may read")
 def list_datasets(request: HttpRequest):
-    return access.readable_datasets(_reader(request))
+    return access.readable_datasets(reader(request))
 
 
 @router.get("/datasets/{slug}", response=DatasetDetailOut, summary="One dataset, its versions")
 def get_dataset(request: HttpRequest, slug: str):
     try:
-        return access.dataset_for_reader(_reader(request), slug)
+        return access.dataset_for_reader(reader(request), slug)
     except NotFound as exc:
         raise HttpError(404, exc.message) from exc
 
@@ -127,7 +113,7 @@ def dataset_rows(request: HttpRequest, slug: str):
     from tinhso.warehouse import rows
 
     try:
-        found = rows.page(_reader(request), slug, dict(request.GET.items()))
+        found = rows.page(reader(request), slug, dict(request.GET.items()))
     except NotFound as exc:
         raise HttpError(404, exc.message) from exc
     except sandbox.QueryRefused as exc:
@@ -147,7 +133,7 @@ def run_sql(request: HttpRequest, payload: SqlIn):
     (quote it: `"truong-hoc"`). Refused with 400 and the reason otherwise; at most
     `limit` rows, `truncated` says when there were more; 10 seconds at most."""
     try:
-        answer = sandbox.run(_reader(request), payload.sql, limit=payload.limit)
+        answer = sandbox.run(reader(request), payload.sql, limit=payload.limit)
     except sandbox.QueryRefused as exc:
         raise HttpError(400, exc.message) from exc
     return {

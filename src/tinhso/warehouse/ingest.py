@@ -57,15 +57,10 @@ def sha256(path: Path) -> str:
 def _encoding(path: Path) -> str:
     with path.open("rb") as fh:
         sample = fh.read(SAMPLE)
-    if b"\x00" in sample:
+    encoding = legacy.sniff(sample, complete=len(sample) < SAMPLE)
+    if encoding is None:
         raise IngestError(_("This is not a text file: save it as CSV (UTF-8) and try again."))
-    try:
-        sample.decode("utf-8")
-        return "utf-8"
-    except UnicodeDecodeError as exc:
-        if exc.start >= len(sample) - 3 and len(sample) == SAMPLE:
-            return "utf-8"  # the sample ends inside a character
-    return legacy.detect(sample)
+    return encoding
 
 
 def _as_utf8(path: Path, encoding: str, folder: Path) -> Path:

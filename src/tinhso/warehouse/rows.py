@@ -103,14 +103,11 @@ def page(actor: Actor, slug: str, params: dict[str, str]) -> Page:
     table = _quoted(dataset.slug)
     # Identifiers come from the schema (quoted), values go as parameters.
     select = "SELECT " + ", ".join(_quoted(f) for f in fields) + " FROM " + table  # noqa: S608
-    columns, rows = sandbox.run_prepared(
-        actor,
-        select + condition + order + f" LIMIT {limit} OFFSET {offset}",
-        values,
-        datasets=[dataset],
-    )
     count = "SELECT count(*) FROM " + table + condition  # noqa: S608
-    counted = sandbox.run_prepared(actor, count, values, datasets=[dataset])
+    with sandbox.sandboxed([dataset]) as con:
+        cursor = con.execute(select + condition + order + f" LIMIT {limit} OFFSET {offset}", values)
+        columns, rows = [d[0] for d in cursor.description], cursor.fetchall()
+        total = con.execute(count, values).fetchone()[0]
     if dataset.access != Access.OPEN:
         record(actor, "warehouse.read", dataset, after={"rows": params})
-    return Page(columns, rows, counted[1][0][0], limit, offset)
+    return Page(columns, rows, total, limit, offset)

@@ -9,6 +9,8 @@ limit interrupts the query; a row cap ends the answer and says so.
 from __future__ import annotations
 
 import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -79,46 +81,32 @@ def _record_reads(actor: Actor, query: exp.Query, datasets, sql: str) -> None:
             record(actor, "warehouse.read", dataset, after={"sql": sql[:1000]})
 
 
+@contextmanager
+def sandboxed(datasets, *, seconds: float = TIME_LIMIT) -> Iterator[duckdb.DuckDBPyConnection]:
+    """A sandboxed connection over `datasets`, interrupted after `seconds`; DuckDB's
+    errors come out as QueryRefused with the reason."""
+    con = _connection(datasets)
+    timer = threading.Timer(seconds, con.interrupt)
+    timer.start()
+    try:
+        yield con
+    except duckdb.InterruptException as exc:
+        raise QueryRefused(
+            _("The query ran longer than %(s)s seconds and was stopped.") % {"s": seconds}
+        ) from exc
+    except duckdb.Error as exc:
+        raise QueryRefused(_("The query failed: %(reason)s") % {"reason": exc}) from exc
+    finally:
+        timer.cancel()
+        con.close()
+
+
 def run(actor: Actor, sql: str, *, limit: int = ROW_CAP, seconds: float = TIME_LIMIT) -> Answer:
     query = check(sql)
     datasets = list(readable_datasets(actor))
-    con = _connection(datasets)
-    timer = threading.Timer(seconds, con.interrupt)
-    timer.start()
-    try:
+    with sandboxed(datasets, seconds=seconds) as con:
         cursor = con.execute(sql)
         rows = cursor.fetchmany(limit + 1)
         columns = [d[0] for d in cursor.description]
-    except duckdb.InterruptException as exc:
-        raise QueryRefused(
-            _("The query ran longer than %(s)s seconds and was stopped.") % {"s": seconds}
-        ) from exc
-    except duckdb.Error as exc:
-        raise QueryRefused(_("The query failed: %(reason)s") % {"reason": exc}) from exc
-    finally:
-        timer.cancel()
-        con.close()
     _record_reads(actor, query, datasets, sql)
     return Answer(columns, rows[:limit], len(rows) > limit)
-
-
-def run_prepared(
-    actor: Actor, sql: str, values: list, *, datasets, seconds: float = TIME_LIMIT
-) -> tuple[list[str], list[tuple]]:
-    """A query the platform composed itself (column names checked, values as parameters),
-    over `datasets` only, in the same sandbox."""
-    con = _connection(datasets)
-    timer = threading.Timer(seconds, con.interrupt)
-    timer.start()
-    try:
-        cursor = con.execute(sql, values)
-        return [d[0] for d in cursor.description], cursor.fetchall()
-    except duckdb.InterruptException as exc:
-        raise QueryRefused(
-            _("The query ran longer than %(s)s seconds and was stopped.") % {"s": seconds}
-        ) from exc
-    except duckdb.Error as exc:
-        raise QueryRefused(_("The query failed: %(reason)s") % {"reason": exc}) from exc
-    finally:
-        timer.cancel()
-        con.close()

@@ -17,7 +17,7 @@ from django.views.decorators.http import require_POST
 from tinhso.core.access import NotFound
 from tinhso.core.actors import actor_from_request
 from tinhso.core.throttle import rate_limited
-from tinhso.feedback import access, actions, photos
+from tinhso.feedback import access, actions, maps, photos
 from tinhso.feedback.classify import proposer
 from tinhso.feedback.forms import (
     RatingForm,
@@ -241,21 +241,18 @@ def public_map(request: HttpRequest) -> JsonResponse:
             : MAP_LIMIT + 1
         ]
     )
-    labels = dict(Status.choices)
+    track = reverse("feedback_track")
     features = [
-        {
-            "type": "Feature",
-            "geometry": {"type": "Point", "coordinates": [round(lon, 4), round(lat, 4)]},
-            "properties": {
-                "code": code,
-                "status": status,
-                "status_label": str(labels[status]),
-                "field": field_name or "",
-                "received": timezone.localtime(received).date().isoformat(),
-                "demo": is_demo,
-                "url": f"{reverse('feedback_track')}?code={code}",
-            },
-        }
+        maps.feature(
+            code=code,
+            lat=round(lat, 4),
+            lon=round(lon, 4),
+            status=status,
+            field=field_name,
+            received=received,
+            url=f"{track}?code={code}",
+            demo=is_demo,
+        )
         for code, lat, lon, status, field_name, received, is_demo in rows[:MAP_LIMIT]
     ]
     return JsonResponse(

@@ -18,7 +18,7 @@ from django.views.decorators.http import require_POST
 from tinhso.agencies.models import Agency
 from tinhso.core.access import NotFound
 from tinhso.core.actors import actor_from_request
-from tinhso.feedback import access, actions, duplicates
+from tinhso.feedback import access, actions, duplicates, maps
 from tinhso.feedback.forms import (
     AcceptForm,
     AnswerForm,
@@ -125,19 +125,16 @@ def _map_points(report: Report, candidates) -> dict | None:
     """The report and its possible duplicates, as GeoJSON for the page's map."""
     located = [(report, True)] + [(c.report, False) for c in candidates]
     features = [
-        {
-            "type": "Feature",
-            "geometry": {"type": "Point", "coordinates": [r.lon, r.lat]},
-            "properties": {
-                "code": r.code,
-                "status": r.status,
-                "status_label": str(r.get_status_display()),
-                "field": r.field.name if r.field else "",
-                "received": timezone.localtime(r.received_at).date().isoformat(),
-                "url": reverse("feedback_staff_report", args=[r.code]),
-                "current": current,
-            },
-        }
+        maps.feature(
+            code=r.code,
+            lat=r.lat,
+            lon=r.lon,
+            status=r.status,
+            field=r.field.name if r.field else "",
+            received=r.received_at,
+            url=reverse("feedback_staff_report", args=[r.code]),
+            current=current,
+        )
         for r, current in located
         if r.lat is not None and r.lon is not None
     ]
