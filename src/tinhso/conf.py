@@ -146,6 +146,13 @@ SETTINGS: list[Setting] = [
         int,
     ),
     Setting(
+        "TINHSO_VN2000_CRS",
+        "EPSG:9209",
+        "Coordinate system assumed for VN-2000 coordinates that come without one (warehouse "
+        "files and X/Y columns): the province's TM-3 zone, default VN-2000 / TM-3 105°30′ "
+        "(Tây Ninh). Any EPSG code pyproj knows.",
+    ),
+    Setting(
         "TINHSO_TILE_URL",
         "",
         "Optional map tile URL template (e.g. a provincial tile server "

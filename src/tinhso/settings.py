@@ -40,6 +40,7 @@ if "TINHSO_PROVINCE" not in os.environ and _province_file.exists():
 else:
     TINHSO_PROVINCE = conf.value("TINHSO_PROVINCE")
 TINHSO_TILE_URL = conf.value("TINHSO_TILE_URL")
+TINHSO_VN2000_CRS = conf.value("TINHSO_VN2000_CRS")
 TINHSO_API_ANON_PER_MINUTE = conf.value("TINHSO_API_ANON_PER_MINUTE")
 
 INSTALLED_APPS = [

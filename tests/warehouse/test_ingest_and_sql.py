@@ -11,6 +11,7 @@ from tinhso.core.models import AuditEntry
 from tinhso.textengine import legacy
 from tinhso.warehouse import actions, sandbox
 from tinhso.warehouse.models import Access, VersionStatus
+from tinhso.warehouse.schema import field_types
 
 pytestmark = pytest.mark.django_db
 
@@ -41,7 +42,7 @@ def schools(tmp_path, system, sxd):
 def test_a_csv_becomes_an_immutable_typed_version(schools, settings):
     dataset, version = schools
     assert version.status == VersionStatus.ACCEPTED and version.rows == 3
-    types = {c["name"]: c["type"] for c in version.schema}
+    types = field_types(version.schema)
     assert types["so_hoc_sinh"] in {"BIGINT", "INTEGER"} and types["ngay_thanh_lap"] == "DATE"
     assert (settings.DATA_DIR / version.file).exists()
     assert len(version.source_sha256) == 64
@@ -55,7 +56,7 @@ def test_a_broken_file_is_rejected_and_the_good_version_stays(schools, tmp_path,
     version = actions.add_version(system, dataset, broken)
     assert version.status == VersionStatus.REJECTED and not version.file
     assert version.report["valid"] is False and version.report["errors"]
-    assert version.report["errors"][0]["row"] == 5
+    assert version.report["errors"][0]["rowNumber"] == 5
     assert dataset.current == good
 
 
@@ -241,7 +242,7 @@ def test_an_xlsx_sheet_keeps_integers_and_dates(tmp_path, system, sxd):
     dataset = actions.create_dataset(system, slug="tram-y-te", title="Trạm y tế", owner=sxd)
     version = actions.add_version(system, dataset, path, sheet="Trạm y tế")
     assert version.status == VersionStatus.ACCEPTED, version.report
-    types = {c["name"]: c["type"] for c in version.schema}
+    types = field_types(version.schema)
     assert types["giuong"] in {"BIGINT", "INTEGER"} and types["ngay"] == "DATE"
     missing = actions.add_version(system, dataset, path, sheet="Không có")
     assert missing.status == VersionStatus.REJECTED
@@ -263,13 +264,13 @@ def test_json_ndjson_and_parquet_are_read(tmp_path, system, sxd, name):
     dataset = actions.create_dataset(system, slug=name.replace(".", "-"), title=name, owner=sxd)
     version = actions.add_version(system, dataset, path)
     assert version.status == VersionStatus.ACCEPTED, version.report
-    assert {c["name"] for c in version.schema} == {"xa", "dan_so"}
+    assert set(field_types(version.schema)) == {"xa", "dan_so"}
 
 
 @pytest.mark.parametrize(
     ("name", "content", "message"),
     [
-        ("anh.png", b"\x89PNG\r\n", "chưa đọc được"),
+        ("anh.png", b"\x89PNG\r\n", "“.png”"),
         ("hong.xlsx", b"PK\x03\x04 not really a workbook", "XLSX"),
         ("hong.json", b'[{"a": 1}, {"a": ', "Không đọc được tệp thành bảng"),
         ("rong.csv", b"a,b\n", "không có dòng dữ liệu"),

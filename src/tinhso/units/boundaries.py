@@ -87,7 +87,7 @@ def _crs_from_geojson(doc: dict[str, Any]) -> str | None:
     return None
 
 
-def _read_geojson(data: bytes) -> tuple[list[dict[str, Any]], str | None]:
+def read_geojson(data: bytes) -> tuple[list[dict[str, Any]], str | None]:
     try:
         doc = json.loads(data.decode("utf-8-sig"))
     except (UnicodeDecodeError, json.JSONDecodeError) as exc:
@@ -101,7 +101,7 @@ def _read_geojson(data: bytes) -> tuple[list[dict[str, Any]], str | None]:
     return doc["features"], _crs_from_geojson(doc)
 
 
-def _read_shapefile_zip(data: bytes) -> tuple[list[dict[str, Any]], str | None]:
+def read_shapefile_zip(data: bytes) -> tuple[list[dict[str, Any]], str | None]:
     try:
         archive = zipfile.ZipFile(io.BytesIO(data))
     except zipfile.BadZipFile as exc:
@@ -158,9 +158,9 @@ def read_boundary_file(file_name: str, data: bytes, declared_crs: str | None) ->
     member or Shapefile `.prj`) wins over `declared_crs`."""
     lower = file_name.lower()
     if lower.endswith(".zip"):
-        features, found_crs = _read_shapefile_zip(data)
+        features, found_crs = read_shapefile_zip(data)
     elif lower.endswith((".geojson", ".json")):
-        features, found_crs = _read_geojson(data)
+        features, found_crs = read_geojson(data)
     else:
         raise BoundaryFileError(
             _("Upload a GeoJSON file (.geojson, .json) or a zipped Shapefile (.zip).")
@@ -188,7 +188,9 @@ def read_boundary_file(file_name: str, data: bytes, declared_crs: str | None) ->
             continue
         geom = shape(geometry)
         if transformer is not None:
-            geom = shapely.transform(geom, lambda xy: _transform(transformer, xy), interleaved=True)
+            geom = shapely.transform(
+                geom, lambda xy: transform_xy(transformer, xy), interleaved=True
+            )
         geom = shapely.make_valid(geom)
         minx, miny, maxx, maxy = geom.bounds
         bx0, by0, bx1, by1 = VIETNAM_BOUNDS
@@ -207,7 +209,7 @@ def read_boundary_file(file_name: str, data: bytes, declared_crs: str | None) ->
     return BoundaryFile(features=out, crs=crs)
 
 
-def _transform(transformer: Transformer, xy):
+def transform_xy(transformer: Transformer, xy):
     x, y = transformer.transform(xy[:, 0], xy[:, 1])
     xy = xy.copy()
     xy[:, 0], xy[:, 1] = x, y

@@ -45,7 +45,9 @@ def add_version(
     with ingest.workspace() as folder:
         folder = Path(folder)
         try:
-            result = ingest.to_parquet(Path(path), folder, sheet=sheet)
+            result = ingest.to_parquet(
+                Path(path), folder, sheet=sheet, schema=dataset.table_schema or None
+            )
         except ingest.IngestError as exc:
             return _store(
                 actor,
@@ -60,6 +62,9 @@ def add_version(
         current = dataset.current
         if append and current is not None:
             parquet, rows = ingest.append(Path(settings.DATA_DIR) / current.file, parquet, folder)
+        changes = None
+        if current is not None:
+            changes = ingest.diff(Path(settings.DATA_DIR) / current.file, parquet)
         number = _next_number(dataset)
         target = warehouse_dir() / dataset.slug / f"v{number}-{result.sha256[:12]}.parquet"
         target.parent.mkdir(parents=True, exist_ok=True)
@@ -76,11 +81,74 @@ def add_version(
                 encoding=result.encoding,
                 rows=rows,
                 schema=result.schema,
-                report={"valid": True, "errors": [], "appended": append and current is not None},
+                report={
+                    "valid": True,
+                    "stats": {"errors": 0, "rows": rows, "fields": len(result.schema["fields"])},
+                    "errors": [],
+                    "warnings": result.notes,
+                    "appended": append and current is not None,
+                    "diff": changes,
+                },
             )
         except Exception:
             target.unlink(missing_ok=True)  # no file without its version
             raise
+
+
+METADATA = (
+    "title",
+    "description",
+    "access",
+    "importance",
+    "licence",
+    "themes",
+    "tags",
+    "frequency",
+    "spatial",
+    "temporal_start",
+    "temporal_end",
+    "contact_name",
+    "contact_email",
+    "source_url",
+)
+
+
+@transaction.atomic
+def update_metadata(actor: Actor, dataset: Dataset, *, communes=None, shared_with=None, **fields):
+    """Change a dataset's description (DCAT metadata, access, coverage), audited."""
+    unknown = set(fields) - set(METADATA)
+    if unknown:
+        raise ValueError(f"not metadata: {sorted(unknown)}")
+    before = snapshot(dataset)
+    for name, value in fields.items():
+        setattr(dataset, name, value)
+    dataset.full_clean(exclude=["owner", "slug"])
+    dataset.save()
+    if communes is not None:
+        dataset.communes.set(communes)
+    if shared_with is not None:
+        dataset.shared_with.set(shared_with)
+    record(actor, "warehouse.update_metadata", dataset, before=before, after=snapshot(dataset))
+    return dataset
+
+
+@transaction.atomic
+def set_schema(actor: Actor, dataset: Dataset, table_schema: dict | None) -> Dataset:
+    """The steward's Table Schema (checked by `schema.clean`); None goes back to inferring.
+    It applies to the next version uploaded."""
+    from tinhso.warehouse.schema import clean
+
+    before = dataset.table_schema
+    dataset.table_schema = clean(table_schema) if table_schema else {}
+    dataset.save(update_fields=["table_schema", "updated_at"])
+    record(
+        actor,
+        "warehouse.set_schema",
+        dataset,
+        before={"table_schema": before},
+        after={"table_schema": dataset.table_schema},
+    )
+    return dataset
 
 
 def _next_number(dataset: Dataset) -> int:
@@ -96,6 +164,7 @@ def _store(actor: Actor, dataset: Dataset, *, number: int | None = None, **field
         uploaded_by_user=actor.user,
         **fields,
     )
+    dataset.__dict__.pop("current", None)  # the cached current version may have changed
     record(
         actor,
         "warehouse.add_version",

@@ -13,13 +13,20 @@ from tinhso.agencies.auth import reader
 from tinhso.core.access import NotFound
 from tinhso.warehouse import access, sandbox
 from tinhso.warehouse.models import Dataset
+from tinhso.warehouse.schema import table_type
 
 router = Router()
 
 
 class ColumnOut(Schema):
+    """A field of the dataset's Frictionless Table Schema; `storage` is its DuckDB type."""
+
     name: str
     type: str
+    storage: str = ""
+    title: str = ""
+    description: str = ""
+    constraints: dict = {}
 
 
 class VersionOut(Schema):
@@ -37,7 +44,20 @@ class VersionOut(Schema):
         return obj.created_at.isoformat()
 
 
+class CriterionOut(Schema):
+    key: str
+    label: str
+    met: bool
+
+
+class QualityOut(Schema):
+    percent: int
+    criteria: list[CriterionOut]
+
+
 class DatasetOut(Schema):
+    """DCAT-style metadata with the Law on Data's classification."""
+
     slug: str
     title: str
     description: str
@@ -45,9 +65,46 @@ class DatasetOut(Schema):
     access: str
     importance: str
     licence: str
+    themes: list[str]
+    tags: list[str]
+    frequency: str
+    spatial: str
+    temporal_start: str | None
+    temporal_end: str | None
+    contact_name: str
+    contact_email: str
     rows: int | None
     columns: list[ColumnOut]
+    primary_key: list[str]
+    quality: QualityOut
     is_demo: bool
+
+    @staticmethod
+    def resolve_temporal_start(obj: Dataset) -> str | None:
+        return obj.temporal_start.isoformat() if obj.temporal_start else None
+
+    @staticmethod
+    def resolve_temporal_end(obj: Dataset) -> str | None:
+        return obj.temporal_end.isoformat() if obj.temporal_end else None
+
+    @staticmethod
+    def resolve_primary_key(obj: Dataset) -> list[str]:
+        current = obj.current
+        if current is None or not isinstance(current.schema, dict):
+            return []
+        return current.schema.get("primaryKey", [])
+
+    @staticmethod
+    def resolve_quality(obj: Dataset) -> dict:
+        from tinhso.warehouse.quality import assess
+
+        found = assess(obj)
+        return {
+            "percent": found.percent,
+            "criteria": [
+                {"key": c.key, "label": str(c.label), "met": c.met} for c in found.criteria
+            ],
+        }
 
     @staticmethod
     def resolve_owner(obj: Dataset) -> str:
@@ -61,7 +118,14 @@ class DatasetOut(Schema):
     @staticmethod
     def resolve_columns(obj: Dataset) -> list[dict]:
         current = obj.current
-        return current.schema if current else []
+        if current is None:
+            return []
+        if isinstance(current.schema, list):  # stored before Table Schemas
+            return [
+                {"name": c["name"], "type": table_type(c["type"]), "storage": c["type"]}
+                for c in current.schema
+            ]
+        return current.schema["fields"]
 
 
 class DatasetDetailOut(DatasetOut):

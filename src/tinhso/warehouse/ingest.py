@@ -14,6 +14,7 @@ streamed by DuckDB; an XLSX sheet is held in memory by calamine while it is conv
 from __future__ import annotations
 
 import hashlib
+import re
 import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -22,6 +23,8 @@ import duckdb
 from django.utils.translation import gettext as _
 
 from tinhso.textengine import legacy
+from tinhso.warehouse import enrich, geo
+from tinhso.warehouse import schema as tableschema
 
 SAMPLE = 256 * 1024
 
@@ -30,9 +33,10 @@ SAMPLE = 256 * 1024
 class Ingested:
     parquet: Path
     rows: int
-    schema: list[dict]
+    schema: dict
     encoding: str
     sha256: str
+    notes: list[str] = field(default_factory=list)
 
 
 @dataclass
@@ -41,9 +45,16 @@ class IngestError(Exception):
     sha256: str = ""
     encoding: str = ""
     errors: list[dict] = field(default_factory=list)
+    total: int = 0
 
     def report(self) -> dict:
-        return {"valid": False, "message": self.message, "errors": self.errors}
+        """The Frictionless report's shape: valid, stats, errors (at most 1,000 listed)."""
+        return {
+            "valid": False,
+            "message": self.message,
+            "stats": {"errors": max(self.total, len(self.errors))},
+            "errors": self.errors,
+        }
 
 
 def sha256(path: Path) -> str:
@@ -81,6 +92,8 @@ FORMATS = {
     ".ndjson": "json",
     ".jsonl": "json",
     ".parquet": "parquet",
+    ".geojson": "geo",
+    ".zip": "geo",
 }
 
 
@@ -88,9 +101,14 @@ def file_format(path: Path) -> str:
     kind = FORMATS.get(path.suffix.lower())
     if kind is None:
         raise IngestError(
-            _("Files of type “%(ext)s” are not read yet; send CSV, XLSX, JSON, NDJSON or Parquet.")
+            _(
+                "Files of type “%(ext)s” are not read; send CSV, TSV, XLSX, JSON, NDJSON, "
+                "GeoJSON, a zipped Shapefile or Parquet."
+            )
             % {"ext": path.suffix or "?"}
         )
+    if kind == "json" and path.suffix.lower() == ".json" and geo.is_geojson(path):
+        return "geo"
     return kind
 
 
@@ -130,10 +148,47 @@ def _xlsx_to_csv(path: Path, sheet: str | None, folder: Path) -> Path:
     return target
 
 
-def to_parquet(path: Path, folder: Path, *, sheet: str | None = None) -> Ingested:
-    """Read `path` (by its extension) into `folder`/data.parquet, or raise IngestError."""
+REJECT_TYPES = {
+    "CAST": "type-error",
+    "MISSING COLUMNS": "missing-cell",
+    "TOO MANY COLUMNS": "extra-cell",
+    "INVALID ENCODING": "encoding-error",
+}
+_CAST = re.compile(r"string '(.*)' to '(\w+)'", re.DOTALL)
+
+
+def _reject(line: int, index, column, kind: str, csv_line: str, detail: str) -> dict:
+    """A row DuckDB's CSV reader refused, as a Frictionless error in the user's language."""
+    error = {"type": REJECT_TYPES.get(kind, "source-error"), "rowNumber": line}
+    if column:
+        error["fieldName"], error["fieldNumber"] = column, (index or 0) + 1
+    cast = _CAST.search(detail or "")
+    if error["type"] == "type-error" and cast:
+        error["cell"] = cast.group(1)
+        error["message"] = _(
+            "“%(cell)s” in %(name)s does not fit the column's type (%(type)s) that the rest of "
+            "the file has; correct the cell, or make the column text in the schema."
+        ) % {"cell": cast.group(1), "name": column, "type": cast.group(2)}
+    elif error["type"] == "missing-cell":
+        error["message"] = _("The row has fewer cells than the header.")
+    elif error["type"] == "extra-cell":
+        error["message"] = _("The row has more cells than the header.")
+    elif error["type"] == "encoding-error":
+        error["message"] = _("The row holds bytes that are not text in the file's encoding.")
+    else:
+        error["message"] = _("The row could not be read (%(detail)s).") % {"detail": detail}
+    return error
+
+
+def to_parquet(
+    path: Path, folder: Path, *, sheet: str | None = None, schema: dict | None = None
+) -> Ingested:
+    """Read `path` (by its extension) into `folder`/data.parquet, or raise IngestError.
+    With a steward's `schema`, cells are read as text and checked against it; without,
+    the types DuckDB infers become the version's schema."""
     digest = sha256(path)
     encoding = ""
+    notes: list[str] = []
     try:
         kind = file_format(path)
         if kind == "csv":
@@ -141,13 +196,16 @@ def to_parquet(path: Path, folder: Path, *, sheet: str | None = None) -> Ingeste
             source = path if encoding == "utf-8" else _as_utf8(path, encoding, folder)
         elif kind == "xlsx":
             source, kind = _xlsx_to_csv(path, sheet, folder), "csv"
+        elif kind == "geo":
+            (source, notes), kind = geo.to_ndjson(path, folder), "json"
         else:
             source = path
     except IngestError as exc:
         exc.sha256, exc.encoding = digest, encoding
         raise
+    as_text = ", all_varchar = true" if schema else ""
     reader = {
-        "csv": "read_csv(?, store_rejects = true, sample_size = 20480, encoding = 'utf-8')",
+        "csv": f"read_csv(?, store_rejects = true, sample_size = 20480{as_text})",
         "json": "read_json_auto(?)",
         "parquet": "read_parquet(?)",
     }[kind]
@@ -155,32 +213,44 @@ def to_parquet(path: Path, folder: Path, *, sheet: str | None = None) -> Ingeste
     con = duckdb.connect()
     try:
         con.execute(f"CREATE TABLE incoming AS SELECT * FROM {reader}", [str(source)])  # noqa: S608
-        if kind != "csv":
-            # Only the CSV reader collects bad rows; the others fail as a whole.
-            con.execute(
-                "CREATE TABLE reject_errors "
-                "(line BIGINT, column_name VARCHAR, error_message VARCHAR)"
-            )
-        rejects = con.execute(
-            "SELECT line, column_name, error_message FROM reject_errors ORDER BY line LIMIT 1000"
-        ).fetchall()
-        if rejects:
-            raise IngestError(
-                _("%(n)s rows could not be read; nothing was stored.") % {"n": len(rejects)},
-                digest,
-                encoding,
-                [
-                    {"type": "malformed-row", "row": line, "field": column, "message": message}
-                    for line, column, message in rejects
-                ],
-            )
+        if kind == "csv":
+            rejects = con.execute(
+                "SELECT line, column_idx, column_name, error_type, csv_line, error_message "
+                "FROM reject_errors ORDER BY line LIMIT 1000"
+            ).fetchall()
+            if rejects:
+                total = con.execute("SELECT count(*) FROM reject_errors").fetchone()[0]
+                raise IngestError(
+                    _("%(n)s rows could not be read; nothing was stored.") % {"n": total},
+                    digest,
+                    encoding,
+                    [_reject(*row) for row in rejects],
+                    total,
+                )
         rows = con.execute("SELECT count(*) FROM incoming").fetchone()[0]
         if rows == 0:
             raise IngestError(_("The file has no data rows."), digest, encoding)
-        schema = [
-            {"name": name, "type": kind}
-            for name, kind, *_rest in con.execute("DESCRIBE incoming").fetchall()
-        ]
+        if schema:
+            errors, total = tableschema.validate(
+                con, "incoming", schema, first_row=2 if kind == "csv" else 1
+            )
+            if errors:
+                raise IngestError(
+                    _("%(n)s errors against the dataset's schema; nothing was stored.")
+                    % {"n": total},
+                    digest,
+                    encoding,
+                    errors,
+                    total,
+                )
+            con.execute(
+                f"CREATE TABLE typed AS SELECT {tableschema.select_typed(schema)} "  # noqa: S608
+                "FROM incoming ORDER BY rowid"
+            )
+            con.execute("DROP TABLE incoming")
+            con.execute("ALTER TABLE typed RENAME TO incoming")
+        notes += enrich.old_units(con, "incoming") + enrich.vn2000(con, "incoming")
+        schema = _final_schema(con, rows, schema)
         con.execute(f"COPY incoming TO {sql_string(target)} (FORMAT parquet, COMPRESSION zstd)")
     except duckdb.Error as exc:
         raise IngestError(
@@ -190,7 +260,25 @@ def to_parquet(path: Path, folder: Path, *, sheet: str | None = None) -> Ingeste
         ) from exc
     finally:
         con.close()
-    return Ingested(target, rows, schema, encoding or kind, digest)
+    return Ingested(target, rows, schema, encoding or kind, digest, notes)
+
+
+def _final_schema(con, rows: int, schema: dict | None) -> dict:
+    """The steward's schema with any added columns, or the inferred one."""
+    if not schema:
+        schema = tableschema.infer(con, "incoming", rows)
+    else:
+        schema = tableschema.with_storage(schema)
+        known = {f["name"] for f in schema["fields"]}
+        for name, kind, *_rest in con.execute("DESCRIBE incoming").fetchall():
+            if name not in known:
+                schema["fields"].append(
+                    {"name": name, "type": tableschema.table_type(kind), "storage": kind}
+                )
+    for field_ in schema["fields"]:
+        if field_["name"] == geo.GEOMETRY and field_["type"] == "string":
+            field_["type"] = "geojson"
+    return schema
 
 
 def append(previous: Path, new: Path, folder: Path) -> tuple[Path, int]:
@@ -209,6 +297,36 @@ def append(previous: Path, new: Path, folder: Path) -> tuple[Path, int]:
     finally:
         con.close()
     return target, rows
+
+
+def diff(previous: Path, new: Path, *, sample: int = 0) -> dict:
+    """Rows added and removed between two versions (compared on the columns both have,
+    duplicates counted), the columns added and removed, and up to `sample` rows of each."""
+    con = duckdb.connect()
+    try:
+        old_cols, new_cols = (
+            [r[0] for r in con.execute(f"DESCRIBE FROM read_parquet({sql_string(p)})").fetchall()]
+            for p in (previous, new)
+        )
+        common = ", ".join(tableschema.quoted(c) for c in new_cols if c in old_cols)
+        result: dict = {
+            "columns_added": [c for c in new_cols if c not in old_cols],
+            "columns_removed": [c for c in old_cols if c not in new_cols],
+            "columns": [c for c in new_cols if c in old_cols],
+        }
+        if not common:
+            return {**result, "added": None, "removed": None}
+        for key, first, second in (("added", new, previous), ("removed", previous, new)):
+            query = (
+                f"SELECT {common} FROM read_parquet({sql_string(first)}) EXCEPT ALL "  # noqa: S608
+                f"SELECT {common} FROM read_parquet({sql_string(second)})"
+            )
+            result[key] = con.execute(f"SELECT count(*) FROM ({query})").fetchone()[0]  # noqa: S608
+            if sample:
+                result[key + "_rows"] = con.execute(f"{query} LIMIT {int(sample)}").fetchall()
+        return result
+    finally:
+        con.close()
 
 
 def sql_string(path: Path | str) -> str:

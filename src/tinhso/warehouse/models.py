@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.db import models
+from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 
 
@@ -20,6 +21,66 @@ class Importance(models.TextChoices):
     CORE = "core", _("Core")
     IMPORTANT = "important", _("Important")
     OTHER = "other", _("Other")
+
+
+class Theme(models.TextChoices):
+    """The data themes of DCAT-AP (the EU vocabulary the national portals follow)."""
+
+    AGRI = "AGRI", _("Agriculture, fisheries, forestry and food")
+    ECON = "ECON", _("Economy and finance")
+    EDUC = "EDUC", _("Education, culture and sport")
+    ENER = "ENER", _("Energy")
+    ENVI = "ENVI", _("Environment")
+    GOVE = "GOVE", _("Government and public sector")
+    HEAL = "HEAL", _("Health")
+    INTR = "INTR", _("International issues")
+    JUST = "JUST", _("Justice, legal system and public safety")
+    REGI = "REGI", _("Regions and cities")
+    SOCI = "SOCI", _("Population and society")
+    TECH = "TECH", _("Science and technology")
+    TRAN = "TRAN", _("Transport")
+
+
+class Licence(models.TextChoices):
+    DECREE_47 = "nd47-2020", _("Open data terms of Decree 47/2020/NĐ-CP (cite the source)")
+    CC_BY = "cc-by-4.0", _("Creative Commons Attribution 4.0")
+    CC0 = "cc0-1.0", _("Creative Commons Zero (public domain)")
+    ODC_BY = "odc-by-1.0", _("Open Data Commons Attribution 1.0")
+    ODBL = "odbl-1.0", _("Open Data Commons Open Database Licence 1.0")
+    INTERNAL = "internal", _("State agencies only (not open data)")
+
+
+OPEN_LICENCES = {Licence.DECREE_47, Licence.CC_BY, Licence.CC0, Licence.ODC_BY, Licence.ODBL}
+
+
+class Frequency(models.TextChoices):
+    """DCAT update frequencies; the days are the grace a dataset gets before it is late."""
+
+    DAILY = "daily", _("Daily")
+    WEEKLY = "weekly", _("Weekly")
+    MONTHLY = "monthly", _("Monthly")
+    QUARTERLY = "quarterly", _("Quarterly")
+    BIANNUAL = "biannual", _("Every six months")
+    ANNUAL = "annual", _("Yearly")
+    IRREGULAR = "irregular", _("Irregularly")
+    NEVER = "never", _("Not updated (historical)")
+    UNKNOWN = "", _("Not set")
+
+
+FREQUENCY_DAYS = {
+    Frequency.DAILY: 1,
+    Frequency.WEEKLY: 7,
+    Frequency.MONTHLY: 31,
+    Frequency.QUARTERLY: 92,
+    Frequency.BIANNUAL: 183,
+    Frequency.ANNUAL: 366,
+}
+
+
+class Spatial(models.TextChoices):
+    PROVINCE = "province", _("The whole province")
+    COMMUNES = "communes", _("Some communes")
+    UNKNOWN = "", _("Not set")
 
 
 class Dataset(models.Model):
@@ -44,8 +105,30 @@ class Dataset(models.Model):
     shared_with = models.ManyToManyField(
         "agencies.Agency", verbose_name=_("shared with"), blank=True, related_name="+"
     )
-    licence = models.CharField(_("licence"), max_length=120, blank=True)
+    licence = models.CharField(
+        _("licence"), max_length=20, choices=Licence.choices, default=Licence.DECREE_47
+    )
+    themes = models.JSONField(_("themes"), default=list, blank=True)
+    tags = models.JSONField(_("tags"), default=list, blank=True)
+    frequency = models.CharField(
+        _("update frequency"), max_length=10, choices=Frequency.choices, blank=True, default=""
+    )
+    spatial = models.CharField(
+        _("spatial coverage"), max_length=10, choices=Spatial.choices, blank=True, default=""
+    )
+    communes = models.ManyToManyField(
+        "units.Commune", verbose_name=_("communes covered"), blank=True, related_name="+"
+    )
+    temporal_start = models.DateField(_("covers from"), null=True, blank=True)
+    temporal_end = models.DateField(_("covers until"), null=True, blank=True)
+    contact_name = models.CharField(_("contact person"), max_length=120, blank=True)
+    contact_email = models.EmailField(_("contact e-mail"), blank=True)
+    # The steward's Frictionless Table Schema; empty: each version's inferred schema.
+    table_schema = models.JSONField(_("table schema"), default=dict, blank=True)
+    # Pulled on the update frequency's rhythm when set (daily at most).
+    source_url = models.URLField(_("pull from URL"), max_length=500, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
     is_demo = models.BooleanField(_("demo data"), default=False)
 
     class Meta:
@@ -56,8 +139,9 @@ class Dataset(models.Model):
     def __str__(self) -> str:
         return self.title
 
-    @property
+    @cached_property
     def current(self) -> DatasetVersion | None:
+        """The newest accepted version (kept on the instance; adding a version resets it)."""
         return self.versions.filter(status=VersionStatus.ACCEPTED).order_by("-number").first()
 
 

@@ -14,6 +14,7 @@ from tinhso.core.actions import record
 from tinhso.core.actors import Actor
 from tinhso.warehouse import access, sandbox
 from tinhso.warehouse.models import Access
+from tinhso.warehouse.schema import field_types
 
 COMPARISONS = {"": "=", "gt": ">", "gte": ">=", "lt": "<", "lte": "<="}
 OPERATORS = {*COMPARISONS, "contains", "in", "isnull"}
@@ -81,7 +82,7 @@ def page(actor: Actor, slug: str, params: dict[str, str]) -> Page:
     current = dataset.current
     if current is None:
         raise sandbox.QueryRefused(_("This dataset has no data yet."))
-    types = {c["name"]: c["type"] for c in current.schema}
+    types = field_types(current.schema)
     where, values = _filters(params, types)
     fields = [f for f in (params.get("_fields") or "").split(",") if f] or list(types)
     sort = params.get("_sort") or ""

@@ -57,7 +57,8 @@ class Command(BaseCommand):
             row = _("row")
             lines = [version.report.get("message", "")]
             lines += [
-                f"  {row} {e['row']}: {e['message']}" for e in version.report.get("errors", [])[:20]
+                f"  {row} {e.get('rowNumber', '-')}: {e['message']}"
+                for e in version.report.get("errors", [])[:20]
             ]
             raise CommandError("\n".join(lines))
         self.stdout.write(
@@ -66,7 +67,7 @@ class Command(BaseCommand):
                 "dataset": target.slug,
                 "n": version.number,
                 "rows": version.rows,
-                "cols": len(version.schema),
+                "cols": len(version.schema["fields"]),
                 "enc": version.encoding,
             }
         )

@@ -1,0 +1,89 @@
+"""A dataset's metadata quality, after uData's nine criteria (one point each, shown as a
+share): what a reuser needs to trust and find the data. uData's "open format" becomes a
+contact point here — every version the warehouse serves is in open formats already."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from pathlib import Path
+
+from django.conf import settings
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from tinhso.warehouse.models import FREQUENCY_DAYS, OPEN_LICENCES, Access, Dataset, Frequency
+
+DESCRIPTION_LENGTH = 100  # uData's QUALITY_DESCRIPTION_LENGTH
+
+
+@dataclass
+class Criterion:
+    key: str
+    label: str
+    met: bool
+
+
+@dataclass
+class Quality:
+    criteria: list[Criterion]
+
+    @property
+    def score(self) -> float:
+        return sum(c.met for c in self.criteria) / len(self.criteria)
+
+    @property
+    def percent(self) -> int:
+        return round(self.score * 100)
+
+
+def on_time(dataset: Dataset, current, now: dt.datetime | None = None) -> bool:
+    """Updated within its frequency (and a day's grace); irregular and historical data are
+    never late, and a dataset with no frequency set is."""
+    if current is None or not dataset.frequency:
+        return False
+    days = FREQUENCY_DAYS.get(dataset.frequency)
+    if days is None:
+        return dataset.frequency in (Frequency.IRREGULAR, Frequency.NEVER)
+    now = now or timezone.now()
+    return now - current.created_at <= dt.timedelta(days=days + 1)
+
+
+def assess(dataset: Dataset, current=None, now: dt.datetime | None = None) -> Quality:
+    """`current`: the dataset's current version when the caller has it already."""
+    current = current if current is not None else dataset.current
+    fields = []
+    if current is not None and isinstance(current.schema, dict):
+        fields = current.schema.get("fields", [])
+    documented = bool(fields) and all(
+        (f.get("title") and f["title"] != f["name"]) or f.get("description") for f in fields
+    )
+    licence_ok = bool(dataset.licence) and (
+        dataset.access != Access.OPEN or dataset.licence in OPEN_LICENCES
+    )
+    available = current is not None and (Path(settings.DATA_DIR) / current.file).exists()
+    return Quality(
+        [
+            Criterion("licence", _("An open licence (or, for shared data, its terms)"), licence_ok),
+            Criterion(
+                "temporal",
+                _("Temporal coverage given"),
+                bool(dataset.temporal_start or dataset.temporal_end),
+            ),
+            Criterion("spatial", _("Spatial coverage given"), bool(dataset.spatial)),
+            Criterion("frequency", _("Update frequency set"), bool(dataset.frequency)),
+            Criterion("on_time", _("Updated on time"), on_time(dataset, current, now)),
+            Criterion(
+                "description",
+                _("Description of at least 100 characters"),
+                len(dataset.description.strip()) >= DESCRIPTION_LENGTH,
+            ),
+            Criterion(
+                "contact",
+                _("A contact point (person or e-mail)"),
+                bool(dataset.contact_name or dataset.contact_email),
+            ),
+            Criterion("available", _("Current version available in open formats"), available),
+            Criterion("documented", _("Every column has a title or description"), documented),
+        ]
+    )

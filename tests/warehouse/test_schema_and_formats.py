@@ -1,0 +1,280 @@
+"""Table Schemas (inferred, edited, enforced with a Frictionless-shaped report), GeoJSON and
+zipped Shapefiles, old units and VN-2000 columns, version differences, quality score."""
+
+import datetime as dt
+import io
+import json
+import zipfile
+
+import pytest
+import shapefile
+from django.utils import timezone
+
+from tinhso.agencies.models import Agency
+from tinhso.core.models import AuditEntry
+from tinhso.warehouse import actions, quality, sandbox
+from tinhso.warehouse.models import Access, Frequency, Spatial, VersionStatus
+from tinhso.warehouse.schema import clean
+
+pytestmark = pytest.mark.django_db
+
+HEADER = "ma_truong,ten_truong,so_hoc_sinh,ngay_thanh_lap\n"
+GOOD = (
+    HEADER + "TH001,Tiểu học Tân An,812,1998-09-05\n"
+    "TH002,Tiểu học Bến Cầu,455,2001-08-20\n"
+    "TH003,THCS Hòa Thành,1204,1995-09-01\n"
+)
+
+
+@pytest.fixture
+def dataset(system):
+    owner = Agency.objects.get(code="SGDDT")
+    return actions.create_dataset(system, slug="truong", title="Trường (mẫu)", owner=owner)
+
+
+def _add(system, dataset, tmp_path, text, name="f.csv"):
+    path = tmp_path / name
+    path.write_text(text, encoding="utf-8")
+    return actions.add_version(system, dataset, path)
+
+
+def test_the_schema_is_inferred_with_types_required_and_primary_key(system, dataset, tmp_path):
+    version = _add(system, dataset, tmp_path, GOOD)
+    fields = {f["name"]: f for f in version.schema["fields"]}
+    assert fields["so_hoc_sinh"]["type"] == "integer"
+    assert fields["ngay_thanh_lap"]["type"] == "date"
+    assert fields["ten_truong"]["constraints"] == {"required": True}
+    assert version.schema["primaryKey"] == ["ma_truong"]
+
+
+def test_a_stewards_schema_is_enforced_with_a_frictionless_report(system, dataset, tmp_path):
+    _add(system, dataset, tmp_path, GOOD)
+    actions.set_schema(
+        system,
+        dataset,
+        {
+            "fields": [
+                {"name": "ma_truong", "type": "string", "constraints": {"pattern": "TH[0-9]{3}"}},
+                {"name": "ten_truong", "type": "string", "title": "Tên trường"},
+                {"name": "so_hoc_sinh", "type": "integer", "constraints": {"minimum": 0}},
+                {"name": "ngay_thanh_lap", "type": "date", "constraints": {"required": True}},
+            ],
+            "primaryKey": ["ma_truong"],
+        },
+    )
+    bad = (
+        HEADER + "TH001,Tiểu học Tân An,812,1998-09-05\n"
+        "TH001,Trùng mã,10,2001-08-20\n"
+        "XX9,Sai mã,-5,\n"
+        "TH004,Số chữ,nhiều,2001-01-01\n"
+    )
+    version = _add(system, dataset, tmp_path, bad, "bad.csv")
+    assert version.status == VersionStatus.REJECTED
+    report = version.report
+    assert report["valid"] is False and report["stats"]["errors"] == 5, [
+        (e["type"], e["fieldName"]) for e in report["errors"]
+    ]
+    found = {(e["type"], e["rowNumber"], e["fieldName"]) for e in report["errors"]}
+    assert found == {
+        ("primary-key", 3, "ma_truong"),
+        ("constraint-error", 4, "ma_truong"),
+        ("constraint-error", 4, "so_hoc_sinh"),
+        ("constraint-error", 4, "ngay_thanh_lap"),
+        ("type-error", 5, "so_hoc_sinh"),
+    }
+    type_error = next(e for e in report["errors"] if e["type"] == "type-error")
+    assert type_error["cell"] == "nhiều" and "không phải" in type_error["message"]
+    assert dataset.current.number == 1
+
+    good = _add(system, dataset, tmp_path, GOOD + "TH004,Mới,0,2020-01-01\n", "good.csv")
+    assert good.status == VersionStatus.ACCEPTED
+    fields = {f["name"]: f for f in good.schema["fields"]}
+    assert fields["ten_truong"]["title"] == "Tên trường"
+    assert fields["ma_truong"]["storage"] == "VARCHAR"
+    assert AuditEntry.objects.filter(action="warehouse.set_schema").exists()
+
+
+def test_columns_missing_from_or_extra_to_the_schema_are_named(system, dataset, tmp_path):
+    actions.set_schema(system, dataset, {"fields": [{"name": "ma_truong"}, {"name": "dia_chi"}]})
+    version = _add(system, dataset, tmp_path, GOOD)
+    kinds = {(e["type"], e["fieldName"]) for e in version.report["errors"]}
+    assert ("missing-label", "dia_chi") in kinds and ("extra-label", "so_hoc_sinh") in kinds
+
+
+@pytest.mark.parametrize(
+    "schema",
+    [
+        {"fields": []},
+        {"fields": [{"name": "a", "type": "money"}]},
+        {"fields": [{"name": "a"}, {"name": "a"}]},
+        {"fields": [{"name": "a", "constraints": {"pattern": "("}}]},
+        {"fields": [{"name": "a", "constraints": {"minimum": "nhiều"}}]},
+    ],
+)
+def test_a_broken_schema_is_refused(schema):
+    with pytest.raises(ValueError):
+        clean(schema)
+
+
+def test_the_difference_between_versions_is_counted(system, dataset, tmp_path):
+    _add(system, dataset, tmp_path, GOOD)
+    changed = GOOD.replace("TH002,Tiểu học Bến Cầu,455", "TH002,Tiểu học Bến Cầu,460")
+    version = _add(system, dataset, tmp_path, changed + "TH009,Mới,1,2024-09-05\n", "v2.csv")
+    diff = version.report["diff"]
+    assert (diff["added"], diff["removed"]) == (2, 1)
+    assert diff["columns_added"] == [] and diff["columns_removed"] == []
+
+
+def test_old_unit_columns_gain_the_new_communes(system, tmp_path):
+    owner = Agency.objects.get(code="SYT")
+    dataset = actions.create_dataset(system, slug="tram-y-te", title="Trạm y tế", owner=owner)
+    text = (
+        "ten_tram,tinh,huyen,xa\n"
+        "Trạm Y tế Phường 6,Long An,Thành phố Tân An,Phường 6\n"
+        "Trạm Y tế Phường 5,Long An,Thành phố Tân An,Phường 5\n"
+        "Trạm Y tế không rõ,Long An,Huyện Không Có,Xã Không Có\n"
+    )
+    version = _add(system, dataset, tmp_path, text)
+    assert version.status == VersionStatus.ACCEPTED, version.report
+    answer = sandbox.run(
+        system, 'SELECT ten_tram, new_commune, new_province, conversion_error FROM "tram-y-te"'
+    )
+    rows = {r[0]: r[1:] for r in answer.rows}
+    assert rows["Trạm Y tế Phường 6"][0] and rows["Trạm Y tế Phường 6"][1].endswith("Tây Ninh")
+    assert rows["Trạm Y tế không rõ"][2]
+    assert any("2025" in note for note in version.report["warnings"])
+
+
+def test_vn2000_columns_gain_wgs84_coordinates(system, tmp_path):
+    from pyproj import Transformer
+
+    owner = Agency.objects.get(code="SXD")
+    dataset = actions.create_dataset(system, slug="cong-trinh", title="Công trình", owner=owner)
+    to_vn2000 = Transformer.from_crs("EPSG:4326", "EPSG:9209", always_xy=True)
+    easting, northing = to_vn2000.transform(106.1, 11.3)
+    text = (
+        f"ten,x,y\nCầu A,{northing:.3f},{easting:.3f}\nCầu B,{northing + 100:.3f},{easting:.3f}\n"
+    )
+    version = _add(system, dataset, tmp_path, text)
+    assert version.status == VersionStatus.ACCEPTED, version.report
+    answer = sandbox.run(system, 'SELECT lon_wgs84, lat_wgs84 FROM "cong-trinh" ORDER BY ten')
+    lon, lat = answer.rows[0]
+    assert abs(lon - 106.1) < 1e-6 and abs(lat - 11.3) < 1e-6
+    assert answer.rows[1][1] > lat
+
+
+POINTS = {
+    "type": "FeatureCollection",
+    "features": [
+        {
+            "type": "Feature",
+            "geometry": {"type": "Point", "coordinates": [106.1, 11.3]},
+            "properties": {"ten": "Trạm quan trắc Tân An", "pm25": 31.5},
+        },
+        {
+            "type": "Feature",
+            "geometry": {"type": "Point", "coordinates": [106.2, 11.4]},
+            "properties": {"ten": "Trạm quan trắc Hòa Thành", "pm25": 18.0},
+        },
+    ],
+}
+
+
+def test_geojson_becomes_rows_with_a_geometry_column(system, dataset, tmp_path):
+    path = tmp_path / "tram.geojson"
+    path.write_text(json.dumps(POINTS), encoding="utf-8")
+    version = actions.add_version(system, dataset, path)
+    assert version.status == VersionStatus.ACCEPTED, version.report
+    fields = {f["name"]: f["type"] for f in version.schema["fields"]}
+    assert fields["geometry"] == "geojson" and fields["pm25"] == "number"
+    answer = sandbox.run(system, 'SELECT ten, geometry FROM "truong" ORDER BY pm25')
+    assert json.loads(answer.rows[0][1])["coordinates"] == [106.2, 11.4]
+
+
+def _shapefile_zip(points, *, prj: str | None) -> bytes:
+    shp, shx, dbf = io.BytesIO(), io.BytesIO(), io.BytesIO()
+    with shapefile.Writer(shp=shp, shx=shx, dbf=dbf, shapeType=shapefile.POINT) as writer:
+        writer.field("TEN", "C", 50)
+        for name, (x, y) in points:
+            writer.point(x, y)
+            writer.record(name)
+    archive = io.BytesIO()
+    with zipfile.ZipFile(archive, "w") as z:
+        z.writestr("tram.shp", shp.getvalue())
+        z.writestr("tram.shx", shx.getvalue())
+        z.writestr("tram.dbf", dbf.getvalue())
+        z.writestr("tram.cpg", "UTF-8")
+        if prj:
+            z.writestr("tram.prj", prj)
+    return archive.getvalue()
+
+
+def test_a_zipped_vn2000_shapefile_is_converted(system, dataset, tmp_path):
+    from pyproj import CRS, Transformer
+
+    to_vn2000 = Transformer.from_crs("EPSG:4326", "EPSG:9209", always_xy=True)
+    point = to_vn2000.transform(106.1, 11.3)
+    path = tmp_path / "tram.zip"
+    path.write_bytes(
+        _shapefile_zip([("Trạm Tân An", point)], prj=CRS.from_epsg(9209).to_wkt("WKT1_ESRI"))
+    )
+    version = actions.add_version(system, dataset, path)
+    assert version.status == VersionStatus.ACCEPTED, version.report
+    geometry = json.loads(sandbox.run(system, 'SELECT geometry FROM "truong"').rows[0][0])
+    lon, lat = geometry["coordinates"]
+    assert abs(lon - 106.1) < 1e-6 and abs(lat - 11.3) < 1e-6
+    assert any("9209" in note for note in version.report["warnings"])
+
+
+@pytest.mark.parametrize(
+    ("name", "content"),
+    [
+        ("hong.zip", b"PK\x03\x04 not a zip"),
+        ("hong.geojson", b'{"type": "FeatureCollection", "features": '),
+        ("rong.geojson", b'{"type": "FeatureCollection", "features": []}'),
+    ],
+)
+def test_broken_geo_files_are_rejected(system, dataset, tmp_path, name, content):
+    path = tmp_path / name
+    path.write_bytes(content)
+    version = actions.add_version(system, dataset, path)
+    assert version.status == VersionStatus.REJECTED and version.report["message"]
+
+
+def test_the_quality_score_follows_the_metadata(system, dataset, tmp_path):
+    version = _add(system, dataset, tmp_path, GOOD)
+    before = quality.assess(dataset)
+    assert not {c.key for c in before.criteria if c.met} - {"licence", "available"}
+    actions.update_metadata(
+        system,
+        dataset,
+        access=Access.OPEN,
+        description="Danh sách trường học trên địa bàn tỉnh: mã trường, tên, số học sinh và "
+        "ngày thành lập, do Sở Giáo dục và Đào tạo cập nhật.",
+        frequency=Frequency.ANNUAL,
+        spatial=Spatial.PROVINCE,
+        temporal_start=dt.date(2025, 9, 1),
+        contact_email="dulieu@sgddt.example.vn",
+    )
+    actions.set_schema(
+        system,
+        dataset,
+        {
+            "fields": [
+                {"name": n, "type": t, "title": title}
+                for n, t, title in [
+                    ("ma_truong", "string", "Mã trường"),
+                    ("ten_truong", "string", "Tên trường"),
+                    ("so_hoc_sinh", "integer", "Số học sinh"),
+                    ("ngay_thanh_lap", "date", "Ngày thành lập"),
+                ]
+            ]
+        },
+    )
+    _add(system, dataset, tmp_path, GOOD, "v2.csv")
+    after = quality.assess(dataset)
+    assert after.percent == 100, [c.key for c in after.criteria if not c.met]
+    late = quality.assess(dataset, now=timezone.now() + dt.timedelta(days=400))
+    assert not next(c for c in late.criteria if c.key == "on_time").met
+    assert version.number == 1
+    assert AuditEntry.objects.filter(action="warehouse.update_metadata").exists()
