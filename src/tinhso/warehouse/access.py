@@ -7,7 +7,7 @@ from __future__ import annotations
 from django.db.models import Q, QuerySet
 from django.utils.translation import gettext as _
 
-from tinhso.core.access import NotFound
+from tinhso.core.access import AccessDenied, NotFound
 from tinhso.core.actors import Actor
 from tinhso.warehouse.models import Access, Dataset
 
@@ -45,3 +45,11 @@ def can_write(actor: Actor, dataset: Dataset) -> bool:
         and actor.has_role("data_steward")
         and getattr(user, "agency_id", None) == dataset.owner_id
     )
+
+
+def require_write(actor: Actor, dataset: Dataset) -> None:
+    if not can_write(actor, dataset):
+        raise AccessDenied(
+            _("Only the data stewards of %(agency)s may add versions of this dataset.")
+            % {"agency": dataset.owner.name}
+        )

@@ -5,11 +5,12 @@ may read."""
 from __future__ import annotations
 
 from django.http import HttpRequest
+from django.utils.translation import gettext as _
 from ninja import Field as SchemaField
-from ninja import Router, Schema
+from ninja import Router, Schema, Status
 from ninja.errors import HttpError
 
-from tinhso.agencies.auth import reader
+from tinhso.agencies.auth import reader, signed_in
 from tinhso.core.access import NotFound
 from tinhso.warehouse import access, sandbox
 from tinhso.warehouse.models import Dataset
@@ -160,12 +161,25 @@ def get_dataset(request: HttpRequest, slug: str):
         raise HttpError(404, exc.message) from exc
 
 
+class FacetValue(Schema):
+    value: str | int | float | bool | None
+    count: int
+
+
+class FacetOut(Schema):
+    values: list[FacetValue]
+    truncated: bool
+    timed_out: bool
+
+
 class RowsOut(Schema):
     columns: list[str]
     rows: list[list]
-    total: int
+    total: int | None
+    total_is_exact: bool
     limit: int
     offset: int
+    facets: dict[str, FacetOut]
 
 
 @router.get("/datasets/{slug}/rows", response=RowsOut, summary="Rows, filtered and sorted")
@@ -173,7 +187,11 @@ def dataset_rows(request: HttpRequest, slug: str):
     """Filters as query parameters: `col=value`, `col__gt|gte|lt|lte=value`,
     `col__in=a,b`, `col__contains=text` (accents and case ignored), `col__isnull=true`;
     `_q` searches every text column without accents; `_sort=col` or `_sort=-col`;
-    `_fields=a,b`; `_limit` (at most 1000) and `_offset`. `total` is exact."""
+    `_fields=a,b`; `_limit` (at most 1000) and `_offset`; `_facet=a,b` counts the 30
+    most frequent values of each column within the filters (one second each; a facet that
+    runs out says `timed_out`); `_total=auto` (exact unless counting takes over a second,
+    then estimated from a sample), `exact`, `estimate` or `none` — `total_is_exact` says
+    which you got."""
     from tinhso.warehouse import rows
 
     try:
@@ -186,8 +204,13 @@ def dataset_rows(request: HttpRequest, slug: str):
         "columns": found.columns,
         "rows": [[_json(v) for v in row] for row in found.rows],
         "total": found.total,
+        "total_is_exact": found.total_is_exact,
         "limit": found.limit,
         "offset": found.offset,
+        "facets": {
+            name: {**facet, "values": [{**v, "value": _json(v["value"])} for v in facet["values"]]}
+            for name, facet in found.facets.items()
+        },
     }
 
 
@@ -211,3 +234,77 @@ def _json(value):
     if value is None or isinstance(value, bool | int | float | str):
         return value
     return str(value)  # dates, decimals, intervals
+
+
+@router.get("/datasets/{slug}/download/{fmt}", summary="Download rows: csv, json, geojson, xlsx")
+def download(request: HttpRequest, slug: str, fmt: str):
+    """The rows, filtered as on `/rows` (without `_limit`), streamed: `csv` (UTF-8 with BOM
+    for Excel; cells starting with = + - @ neutralised), `json`, `geojson` (when there is
+    a geometry or longitude/latitude column), `xlsx` (at most 1,048,575 rows) or `parquet`
+    (the whole version as stored)."""
+    from tinhso.warehouse import exports
+
+    try:
+        return exports.download(reader(request), slug, fmt, dict(request.GET.items()))
+    except sandbox.QueryRefused as exc:
+        raise HttpError(400, exc.message) from exc
+
+
+@router.post(
+    "/datasets/{slug}/versions",
+    response={201: VersionOut, 422: VersionOut},
+    auth=signed_in,
+    summary="Push a new version (agency systems, the LGSP)",
+)
+def push_version(
+    request: HttpRequest,
+    slug: str,
+    append: bool = False,
+    sheet: str | None = None,
+    filename: str | None = None,
+):
+    """Send the file as multipart (`file`) or as the request body, with an API token of a
+    data steward of the owner agency. The body's format comes from `filename`, or from its
+    Content-Type. 201 with the new version when accepted; 422 with the rejected version's
+    report (the current version stays live)."""
+    from tinhso.warehouse import actions, uploads
+
+    actor = request.auth
+    dataset = Dataset.objects.filter(slug=slug).select_related("owner").first()
+    if dataset is None:
+        raise HttpError(404, _("No dataset “%(slug)s”.") % {"slug": slug})
+    access.require_write(actor, dataset)
+    with uploads.received(request, filename) as (path, name):
+        version = actions.add_version(
+            actor, dataset, path, source_name=name, append=append, sheet=sheet
+        )
+    return Status(201 if version.status == "accepted" else 422, version)
+
+
+class DiffOut(Schema):
+    number: int
+    previous: int | None
+    added: int | None
+    removed: int | None
+    columns: list[str]
+    columns_added: list[str]
+    columns_removed: list[str]
+    added_rows: list[list]
+    removed_rows: list[list]
+
+
+@router.get(
+    "/datasets/{slug}/versions/{number}/diff",
+    response=DiffOut,
+    summary="Rows added and removed since the previous version",
+)
+def version_diff(request: HttpRequest, slug: str, number: int, limit: int = 50):
+    from tinhso.warehouse import changes
+
+    actor = reader(request)
+    found = changes.between(actor, slug, number, sample=max(0, min(limit, 500)))
+    return {
+        **found,
+        "added_rows": [[_json(v) for v in row] for row in found.get("added_rows", [])],
+        "removed_rows": [[_json(v) for v in row] for row in found.get("removed_rows", [])],
+    }

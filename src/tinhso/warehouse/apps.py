@@ -11,3 +11,4 @@ class WarehouseConfig(AppConfig):
         from tinhso.core import schedule
 
         schedule.every(24 * 60, "tinhso.warehouse.tasks.publish_code_tables")
+        schedule.every(60, "tinhso.warehouse.tasks.pull_sources")

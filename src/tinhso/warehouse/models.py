@@ -127,6 +127,8 @@ class Dataset(models.Model):
     table_schema = models.JSONField(_("table schema"), default=dict, blank=True)
     # Pulled on the update frequency's rhythm when set (daily at most).
     source_url = models.URLField(_("pull from URL"), max_length=500, blank=True)
+    pulled_at = models.DateTimeField(_("last pulled"), null=True, blank=True)
+    pull_status = models.CharField(_("last pull"), max_length=300, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
     is_demo = models.BooleanField(_("demo data"), default=False)

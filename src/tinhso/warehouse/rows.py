@@ -1,33 +1,44 @@
 """Rows of one dataset through filters, without SQL: `?xa=Phường Tân An`,
 `?so_hoc_sinh__gte=500`, `?ma__in=TH001,TH002`, `?ten__contains=tiểu học`,
 `?ngay__isnull=true`, `_q` (accent-insensitive, every text column), `_sort=-col`,
-`_fields=a,b`, `_limit`, `_offset`. Column names are checked against the dataset's schema;
-values travel as query parameters. Runs in the same sandbox as SQL."""
+`_fields=a,b`, `_limit`, `_offset`, `_facet=a,b` (value counts, each with a time limit),
+`_total=auto|exact|estimate|none` (the answer says whether the total is exact). Column
+names are checked against the dataset's schema; values travel as query parameters. Runs
+in the same sandbox as SQL."""
 
 from __future__ import annotations
 
+import threading
 from dataclasses import dataclass
 
+import duckdb
 from django.utils.translation import gettext as _
 
 from tinhso.core.actions import record
 from tinhso.core.actors import Actor
 from tinhso.warehouse import access, sandbox
-from tinhso.warehouse.models import Access
+from tinhso.warehouse.models import Access, Dataset, DatasetVersion
 from tinhso.warehouse.schema import field_types
 
 COMPARISONS = {"": "=", "gt": ">", "gte": ">=", "lt": "<", "lte": "<="}
 OPERATORS = {*COMPARISONS, "contains", "in", "isnull"}
 MAX_LIMIT = 1000
+TOTAL_MODES = {"auto", "exact", "estimate", "none"}
+COUNT_SECONDS = 1.0  # an exact filtered count may take this long before it is estimated
+SAMPLE_ROWS = 200_000
+FACET_SECONDS = 1.0
+FACET_SIZE = 30  # Datasette's default_facet_size
 
 
 @dataclass
 class Page:
     columns: list[str]
     rows: list[tuple]
-    total: int
+    total: int | None
+    total_is_exact: bool
     limit: int
     offset: int
+    facets: dict[str, dict]
 
 
 def _quoted(name: str) -> str:
@@ -77,7 +88,34 @@ def _filters(params: dict[str, str], types: dict[str, str]) -> tuple[list[str], 
     return where, values
 
 
-def page(actor: Actor, slug: str, params: dict[str, str]) -> Page:
+@dataclass
+class Selection:
+    """A dataset's rows as the caller's parameters narrow them: columns checked against
+    the schema, values as query parameters."""
+
+    dataset: Dataset
+    version: DatasetVersion
+    types: dict[str, str]
+    where: list[str]
+    values: list
+    fields: list[str]
+    order: str
+
+    @property
+    def table(self) -> str:
+        return _quoted(self.dataset.slug)
+
+    @property
+    def condition(self) -> str:
+        return " WHERE " + " AND ".join(self.where) if self.where else ""
+
+    def select(self) -> str:
+        # Identifiers come from the schema (quoted), values go as parameters.
+        columns = ", ".join(_quoted(f) for f in self.fields)
+        return f"SELECT {columns} FROM {self.table}{self.condition}{self.order}"  # noqa: S608
+
+
+def select(actor: Actor, slug: str, params: dict[str, str]) -> Selection:
     dataset = access.dataset_for_reader(actor, slug)
     current = dataset.current
     if current is None:
@@ -86,29 +124,103 @@ def page(actor: Actor, slug: str, params: dict[str, str]) -> Page:
     where, values = _filters(params, types)
     fields = [f for f in (params.get("_fields") or "").split(",") if f] or list(types)
     sort = params.get("_sort") or ""
-    for name in [*fields, sort.lstrip("-")]:
+    _known(types, [*fields, sort.lstrip("-")])
+    order = ""
+    if sort:
+        order = " ORDER BY " + _quoted(sort.lstrip("-")) + (" DESC" if sort[0] == "-" else "")
+    return Selection(dataset, current, types, where, values, fields, order)
+
+
+def _known(types: dict[str, str], names) -> None:
+    for name in names:
         if name and name not in types:
             raise sandbox.QueryRefused(
                 _("Unknown column “%(key)s”. Columns: %(columns)s.")
                 % {"key": name, "columns": ", ".join(types)}
             )
+
+
+def audit_read(actor: Actor, dataset: Dataset, params: dict) -> None:
+    """Reads of shared and private data are recorded: who, which dataset, what was asked."""
+    if dataset.access != Access.OPEN:
+        record(actor, "warehouse.read", dataset, after={"rows": params})
+
+
+def _within(con, seconds: float, run):
+    """`run()`, or None when it takes longer than `seconds` (the connection survives)."""
+    timer = threading.Timer(seconds, con.interrupt)
+    timer.start()
+    try:
+        return run()
+    except duckdb.InterruptException:
+        return None
+    finally:
+        timer.cancel()
+
+
+def _total(con, chosen: Selection, mode: str) -> tuple[int | None, bool]:
+    """(total, exact). Without filters the version's row count is exact and free; with
+    filters an exact count is tried for COUNT_SECONDS, then estimated from a sample."""
+    if mode == "none":
+        return None, False
+    if not chosen.where:
+        return chosen.version.rows, True
+    count = "SELECT count(*) FROM " + chosen.table + chosen.condition  # noqa: S608
+    if mode != "estimate":
+        found = _within(con, COUNT_SECONDS, lambda: con.execute(count, chosen.values).fetchone())
+        if found is not None or mode == "exact":
+            return (found[0], True) if found else (None, False)
+    rows = chosen.version.rows
+    if rows <= SAMPLE_ROWS:
+        return con.execute(count, chosen.values).fetchone()[0], True
+    sample = (
+        f"SELECT count(*) FROM (SELECT * FROM {chosen.table} "  # noqa: S608
+        f"USING SAMPLE {SAMPLE_ROWS} ROWS){chosen.condition}"
+    )
+    hits = con.execute(sample, chosen.values).fetchone()[0]
+    return round(hits * rows / SAMPLE_ROWS), False
+
+
+def _facets(con, chosen: Selection, names: list[str]) -> dict[str, dict]:
+    """The most frequent values of each column within the current filters, each count
+    given FACET_SECONDS (a facet that runs out says so instead of failing the page)."""
+    _known(chosen.types, names)
+    out = {}
+    for name in names:
+        col = _quoted(name)
+        sql = (
+            f"SELECT {col}, count(*) AS n FROM {chosen.table}{chosen.condition} "  # noqa: S608
+            f"GROUP BY {col} ORDER BY n DESC, {col} LIMIT {FACET_SIZE + 1}"
+        )
+        found = _within(
+            con, FACET_SECONDS, lambda sql=sql: con.execute(sql, chosen.values).fetchall()
+        )
+        if found is None:
+            out[name] = {"values": [], "truncated": False, "timed_out": True}
+        else:
+            out[name] = {
+                "values": [{"value": v, "count": n} for v, n in found[:FACET_SIZE]],
+                "truncated": len(found) > FACET_SIZE,
+                "timed_out": False,
+            }
+    return out
+
+
+def page(actor: Actor, slug: str, params: dict[str, str]) -> Page:
+    chosen = select(actor, slug, params)
     try:
         limit = max(1, min(MAX_LIMIT, int(params.get("_limit") or 100)))
         offset = max(0, int(params.get("_offset") or 0))
     except ValueError as exc:
         raise sandbox.QueryRefused(_("_limit and _offset are whole numbers.")) from exc
-    condition = " WHERE " + " AND ".join(where) if where else ""
-    order = ""
-    if sort:
-        order = " ORDER BY " + _quoted(sort.lstrip("-")) + (" DESC" if sort[0] == "-" else "")
-    table = _quoted(dataset.slug)
-    # Identifiers come from the schema (quoted), values go as parameters.
-    select = "SELECT " + ", ".join(_quoted(f) for f in fields) + " FROM " + table  # noqa: S608
-    count = "SELECT count(*) FROM " + table + condition  # noqa: S608
-    with sandbox.sandboxed([dataset]) as con:
-        cursor = con.execute(select + condition + order + f" LIMIT {limit} OFFSET {offset}", values)
+    mode = params.get("_total") or "auto"
+    if mode not in TOTAL_MODES:
+        raise sandbox.QueryRefused(_("_total is one of: auto, exact, estimate, none."))
+    facets = [f for f in (params.get("_facet") or "").split(",") if f]
+    with sandbox.sandboxed([chosen.dataset]) as con:
+        cursor = con.execute(chosen.select() + f" LIMIT {limit} OFFSET {offset}", chosen.values)
         columns, rows = [d[0] for d in cursor.description], cursor.fetchall()
-        total = con.execute(count, values).fetchone()[0]
-    if dataset.access != Access.OPEN:
-        record(actor, "warehouse.read", dataset, after={"rows": params})
-    return Page(columns, rows, total, limit, offset)
+        total, exact = _total(con, chosen, mode)
+        facet_counts = _facets(con, chosen, facets) if facets else {}
+    audit_read(actor, chosen.dataset, params)
+    return Page(columns, rows, total, exact, limit, offset, facet_counts)

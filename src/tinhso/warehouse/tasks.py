@@ -14,3 +14,12 @@ def publish_code_tables() -> str:
 
     changed = publish(Actor.system("code tables"))
     return ", ".join(changed) or "unchanged"
+
+
+@task()
+def pull_sources() -> str:
+    """Pull the datasets whose URL is due (each on its own update frequency)."""
+    from tinhso.warehouse.pulls import pull_due
+
+    done = pull_due()
+    return "; ".join(f"{slug}: {status}" for slug, status in done.items()) or "nothing due"

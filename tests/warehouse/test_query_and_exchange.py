@@ -1,0 +1,250 @@
+"""Facets and totals on the rows API, streamed downloads in five formats, versions pushed
+over the API by agency systems, differences between versions, and pulls from a URL."""
+
+import csv
+import io
+import json
+import threading
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+import duckdb
+import openpyxl
+import pytest
+
+from tests.http import body, close
+from tinhso.agencies.models import Agency
+from tinhso.core.models import AuditEntry
+from tinhso.warehouse import actions, pulls, rows
+from tinhso.warehouse.models import Access, Dataset, Frequency, VersionStatus
+
+pytestmark = pytest.mark.django_db
+
+TABLE = (
+    "ma,ten,xa,so_hoc_sinh,kinh_do,vi_do\n"
+    "TH001,Tiểu học Tân An,Phường Tân An,812,106.10,11.30\n"
+    "TH002,Tiểu học Bến Cầu,Xã Bến Cầu,455,106.20,11.20\n"
+    'TH003,=HYPERLINK("http://x"),Phường Tân An,120,106.15,11.31\n'
+    "TH004,THCS Hòa Thành,Phường Hòa Thành,1204,,\n"
+)
+
+
+@pytest.fixture
+def steward_agency():
+    return Agency.objects.get(code="SKHCN")  # demo.steward's agency
+
+
+@pytest.fixture
+def schools(system, steward_agency, tmp_path):
+    dataset = actions.create_dataset(
+        system, slug="truong", title="Trường (mẫu)", owner=steward_agency, access=Access.OPEN
+    )
+    path = tmp_path / "truong.csv"
+    path.write_text(TABLE, encoding="utf-8")
+    actions.add_version(system, dataset, path)
+    return dataset
+
+
+def test_facets_count_values_within_the_filters(client, schools):
+    answer = client.get(
+        "/api/data/datasets/truong/rows", {"_facet": "xa", "so_hoc_sinh__gte": "200"}
+    ).json()
+    assert answer["total"] == 3 and answer["total_is_exact"] is True
+    facet = answer["facets"]["xa"]
+    assert facet["values"][0] == {"value": "Phường Hòa Thành", "count": 1}
+    assert {v["value"]: v["count"] for v in facet["values"]} == {
+        "Phường Hòa Thành": 1,
+        "Phường Tân An": 1,
+        "Xã Bến Cầu": 1,
+    }
+    assert facet["timed_out"] is False
+    unknown = client.get("/api/data/datasets/truong/rows", {"_facet": "khong_co"})
+    assert unknown.status_code == 400 and "khong_co" in unknown.json()["detail"]
+
+
+def test_an_unfiltered_total_comes_free_and_estimates_say_so(client, schools):
+    whole = client.get("/api/data/datasets/truong/rows", {"_limit": 1}).json()
+    assert whole["total"] == 4 and whole["total_is_exact"] is True
+    none = client.get("/api/data/datasets/truong/rows", {"_total": "none"}).json()
+    assert none["total"] is None and none["total_is_exact"] is False
+    small = client.get(
+        "/api/data/datasets/truong/rows", {"_total": "estimate", "xa": "Phường Tân An"}
+    ).json()
+    assert small["total"] == 2  # small tables are counted, not sampled
+
+
+def test_a_big_filtered_count_is_estimated_from_a_sample(system, steward_agency, tmp_path):
+    path = tmp_path / "big.parquet"
+    con = duckdb.connect()
+    con.execute(
+        f"COPY (SELECT i AS id, i % 4 AS nhom FROM range(400000) t(i)) TO '{path}' (FORMAT parquet)"
+    )
+    con.close()
+    dataset = actions.create_dataset(
+        system, slug="lon", title="Lớn", owner=steward_agency, access=Access.OPEN
+    )
+    actions.add_version(system, dataset, path)
+    page = rows.page(system, "lon", {"nhom": "1", "_total": "estimate", "_limit": "1"})
+    assert page.total_is_exact is False and 90_000 < page.total < 110_000
+    exact = rows.page(system, "lon", {"nhom": "1", "_limit": "1"})
+    assert exact.total_is_exact is True and exact.total == 100_000
+
+
+def test_csv_download_has_a_bom_and_neutralised_formulas(client, schools):
+    response = client.get("/api/data/datasets/truong/download/csv", {"xa__contains": "tan an"})
+    assert response.status_code == 200
+    assert response["Content-Disposition"] == 'attachment; filename="truong-v1.csv"'
+    data = body(response)
+    assert data.startswith("\ufeff".encode())
+    table = list(csv.reader(io.StringIO(data.decode("utf-8-sig"))))
+    assert table[0][:2] == ["ma", "ten"] and len(table) == 3
+    assert table[2][1] == '\'=HYPERLINK("http://x")'
+
+
+def test_json_geojson_xlsx_and_parquet_downloads(client, schools, settings):
+    items = json.loads(body(client.get("/api/data/datasets/truong/download/json")))
+    assert items[0]["ten"] == "Tiểu học Tân An" and items[0]["so_hoc_sinh"] == 812
+    geo = json.loads(body(client.get("/api/data/datasets/truong/download/geojson")))
+    assert geo["features"][0]["geometry"] == {"type": "Point", "coordinates": [106.1, 11.3]}
+    assert geo["features"][3]["geometry"] is None
+    response = client.get("/api/data/datasets/truong/download/xlsx", {"_sort": "-so_hoc_sinh"})
+    workbook = openpyxl.load_workbook(io.BytesIO(b"".join(response.streaming_content)))
+    close(response)
+    sheet = workbook.active
+    assert [c.value for c in sheet[2]][:2] == ["TH004", "THCS Hòa Thành"]
+    assert sheet.cell(row=2, column=4).value == 1204
+    response = client.get("/api/data/datasets/truong/download/parquet")
+    path = settings.DATA_DIR / "check.parquet"
+    path.write_bytes(b"".join(response.streaming_content))
+    close(response)
+    assert duckdb.sql(f"SELECT count(*) FROM '{path}'").fetchall()[0][0] == 4
+    filtered = client.get("/api/data/datasets/truong/download/parquet", {"xa": "Xã Bến Cầu"})
+    assert filtered.status_code == 400
+    assert client.get("/api/data/datasets/truong/download/docx").status_code == 400
+
+
+def test_downloads_of_private_data_are_refused_to_others_and_audited(
+    client, system, steward_agency, tmp_path, token_for
+):
+    dataset = actions.create_dataset(system, slug="rieng", title="Riêng", owner=steward_agency)
+    path = tmp_path / "rieng.csv"
+    path.write_text("a,b\n1,2\n")
+    actions.add_version(system, dataset, path)
+    assert client.get("/api/data/datasets/rieng/download/csv").status_code == 404
+    token = token_for("demo.steward")
+    ok = client.get(
+        "/api/data/datasets/rieng/download/csv", headers={"Authorization": f"Bearer {token}"}
+    )
+    assert body(ok).decode("utf-8-sig").splitlines() == ["a,b", "1,2"]
+    entry = AuditEntry.objects.get(action="warehouse.read", object_id=str(dataset.pk))
+    assert entry.after["rows"]["_download"] == "csv"
+
+
+def test_an_agency_system_pushes_versions(client, schools, token_for):
+    token = token_for("demo.steward")
+    auth = {"Authorization": f"Bearer {token}"}
+    more = TABLE + "TH005,Tiểu học Mới,Xã Mới,90,106.3,11.1\n"
+    pushed = client.post(
+        "/api/data/datasets/truong/versions?filename=truong.csv",
+        data=more.encode(),
+        content_type="text/csv",
+        headers=auth,
+    )
+    assert pushed.status_code == 201, pushed.json()
+    assert pushed.json()["number"] == 2 and pushed.json()["rows"] == 5
+    assert pushed.json()["report"]["diff"]["added"] == 1
+
+    upload = io.BytesIO(b"ma,ten\nTH009,x\n")
+    upload.name = "them.csv"
+    appended = client.post(
+        "/api/data/datasets/truong/versions?append=true", {"file": upload}, headers=auth
+    )
+    assert appended.status_code == 201 and appended.json()["rows"] == 6
+
+    broken = client.post(
+        "/api/data/datasets/truong/versions",
+        data=b"ma,ten\nTH010,a,b,c\n",
+        content_type="text/csv",
+        headers=auth,
+    )
+    assert broken.status_code == 422
+    assert broken.json()["status"] == "rejected" and broken.json()["report"]["errors"]
+    assert Dataset.objects.get(slug="truong").current.number == 3
+
+    handler = token_for("demo.handler")
+    refused = client.post(
+        "/api/data/datasets/truong/versions",
+        data=more.encode(),
+        content_type="text/csv",
+        headers={"Authorization": f"Bearer {handler}"},
+    )
+    assert refused.status_code == 403 and "Sở Khoa học" in refused.json()["detail"]
+    anonymous = client.post(
+        "/api/data/datasets/truong/versions", data=more.encode(), content_type="text/csv"
+    )
+    assert anonymous.status_code == 401
+    unnamed = client.post(
+        "/api/data/datasets/truong/versions",
+        data=b"x",
+        content_type="application/octet-stream",
+        headers=auth,
+    )
+    assert unnamed.status_code == 400 and "filename" in unnamed.json()["detail"]
+
+
+def test_the_difference_between_versions_lists_rows(client, schools, system, tmp_path):
+    path = tmp_path / "v2.csv"
+    path.write_text(TABLE.replace("455", "460"), encoding="utf-8")
+    actions.add_version(system, schools, path)
+    diff = client.get("/api/data/datasets/truong/versions/2/diff").json()
+    assert (diff["previous"], diff["added"], diff["removed"]) == (1, 1, 1)
+    assert diff["added_rows"][0][3] == 460 and diff["removed_rows"][0][3] == 455
+    assert client.get("/api/data/datasets/truong/versions/9/diff").status_code == 404
+
+
+class _Source(BaseHTTPRequestHandler):
+    payload = TABLE.encode()
+
+    def do_GET(self):  # noqa: N802 - the standard library's name
+        if self.path.endswith("missing.csv"):
+            self.send_error(404)
+            return
+        self.send_response(200)
+        self.send_header("Content-Type", "text/csv")
+        self.end_headers()
+        self.wfile.write(self.payload)
+
+    def log_message(self, *args):
+        pass
+
+
+@pytest.fixture
+def source():
+    server = ThreadingHTTPServer(("127.0.0.1", 0), _Source)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_address[1]}"
+    server.shutdown()
+    server.server_close()
+
+
+def test_a_dataset_pulls_from_its_url_when_due(system, steward_agency, source):
+    dataset = actions.create_dataset(
+        system,
+        slug="keo",
+        title="Kéo về",
+        owner=steward_agency,
+        source_url=f"{source}/export/truong.csv",
+        frequency=Frequency.DAILY,
+    )
+    assert pulls.pull_due() == {"keo": "Đã thêm phiên bản 1."}
+    assert pulls.pull_due() == {}  # not due again until tomorrow
+    dataset.refresh_from_db()
+    assert "phiên bản 1" in pulls.pull(dataset)
+    assert "không đổi" in pulls.pull(dataset).lower()
+    assert dataset.versions.count() == 1
+    dataset.source_url = f"{source}/missing.csv"
+    dataset.save()
+    status = pulls.pull(dataset)
+    assert "404" in status
+    dataset.refresh_from_db()
+    assert dataset.pull_status == status and dataset.current.status == VersionStatus.ACCEPTED
