@@ -20,6 +20,7 @@ urlpatterns = [
     path("", include("tinhso.agencies.urls")),
     path("units/", include("tinhso.units.urls")),
     path("feedback/", include("tinhso.feedback.urls")),
+    path("data/", include("tinhso.warehouse.urls")),
     path("open311/v2/", include("tinhso.feedback.open311")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),

@@ -33,7 +33,7 @@ def schools(tmp_path, system, sxd):
     path = tmp_path / "truong.csv"
     path.write_text(SCHOOLS, encoding="utf-8")
     dataset = actions.create_dataset(
-        system, slug="truong-hoc", title="Trường học (dữ liệu mẫu)", owner=sxd, access=Access.OPEN
+        system, slug="truong-thu", title="Trường học (dữ liệu mẫu)", owner=sxd, access=Access.OPEN
     )
     version = actions.add_version(system, dataset, path)
     return dataset, version
@@ -82,7 +82,7 @@ def test_appending_adds_rows(schools, tmp_path, system):
 def test_read_only_sql_over_the_datasets(schools):
     answer = sandbox.run(
         Actor.citizen(),
-        'SELECT xa, sum(so_hoc_sinh) AS hs FROM "truong-hoc" GROUP BY xa ORDER BY hs',
+        'SELECT xa, sum(so_hoc_sinh) AS hs FROM "truong-thu" GROUP BY xa ORDER BY hs',
     )
     assert answer.columns == ["xa", "hs"] and answer.rows[-1] == ("Phường Hòa Thành", 1204)
 
@@ -96,7 +96,7 @@ def test_read_only_sql_over_the_datasets(schools):
         "COPY (SELECT 1) TO '/tmp/out.csv'",
         "INSTALL httpfs",
         "SET enable_external_access = true",
-        'DROP VIEW "truong-hoc"',
+        'DROP VIEW "truong-thu"',
         "SELECT 1; SELECT 2",
         "CREATE TABLE t AS SELECT 1",
     ],
@@ -168,12 +168,12 @@ def test_the_api_lists_what_the_caller_may_read(client, schools, system, sxd, tm
     private = actions.create_dataset(system, slug="ho-ngheo", title="Hộ nghèo", owner=sxd)
     actions.add_version(system, private, secret)
     anonymous = {d["slug"] for d in client.get("/api/data/datasets").json()}
-    assert "truong-hoc" in anonymous and "ho-ngheo" not in anonymous
+    assert "truong-thu" in anonymous and "ho-ngheo" not in anonymous
     token = token_for("demo.handler")  # a handler of Sở Xây dựng, the owner
     owner = client.get("/api/data/datasets", headers={"Authorization": f"Bearer {token}"})
-    assert {"truong-hoc", "ho-ngheo"} <= {d["slug"] for d in owner.json()}
+    assert {"truong-thu", "ho-ngheo"} <= {d["slug"] for d in owner.json()}
     assert client.get("/api/data/datasets/ho-ngheo").status_code == 404
-    detail = client.get("/api/data/datasets/truong-hoc").json()
+    detail = client.get("/api/data/datasets/truong-thu").json()
     assert detail["rows"] == 3 and detail["versions"][0]["status"] == "accepted"
     bad = client.get("/api/data/datasets", headers={"Authorization": "Bearer nope"})
     assert bad.status_code == 401
@@ -184,7 +184,7 @@ def test_sql_through_the_api_and_reads_of_private_data_are_audited(
 ):
     ok = client.post(
         "/api/data/sql",
-        {"sql": 'SELECT ma_truong, ngay_thanh_lap FROM "truong-hoc" ORDER BY 1', "limit": 2},
+        {"sql": 'SELECT ma_truong, ngay_thanh_lap FROM "truong-thu" ORDER BY 1', "limit": 2},
         content_type="application/json",
     ).json()
     assert ok["rows"] == [["TH001", "1998-09-05"], ["TH002", "2001-08-20"]]
@@ -239,7 +239,7 @@ def test_an_xlsx_sheet_keeps_integers_and_dates(tmp_path, system, sxd):
             ],
         },
     )
-    dataset = actions.create_dataset(system, slug="tram-y-te", title="Trạm y tế", owner=sxd)
+    dataset = actions.create_dataset(system, slug="tram-xlsx", title="Trạm y tế", owner=sxd)
     version = actions.add_version(system, dataset, path, sheet="Trạm y tế")
     assert version.status == VersionStatus.ACCEPTED, version.report
     types = field_types(version.schema)
@@ -315,7 +315,7 @@ def test_the_code_tables_are_open_core_datasets_kept_in_step(client, system):
 )
 def test_rows_with_filters_through_the_api(client, schools, params, codes, total):
     query = {"_fields": "ma_truong", "_sort": "ma_truong", **params}
-    body = client.get("/api/data/datasets/truong-hoc/rows", query).json()
+    body = client.get("/api/data/datasets/truong-thu/rows", query).json()
     assert [row[0] for row in body["rows"]] == codes
     assert body["total"] == total and body["columns"] == ["ma_truong"]
 
@@ -324,7 +324,7 @@ def test_rows_with_filters_through_the_api(client, schools, params, codes, total
     "params", [{"khong_co": "1"}, {"xa__regex": "x"}, {"_sort": "khong_co"}, {"_limit": "x"}]
 )
 def test_bad_filters_are_refused_with_the_columns(client, schools, params):
-    response = client.get("/api/data/datasets/truong-hoc/rows", params)
+    response = client.get("/api/data/datasets/truong-thu/rows", params)
     assert response.status_code == 400
     assert "ma_truong" in response.json()["detail"] or "_limit" in response.json()["detail"]
 

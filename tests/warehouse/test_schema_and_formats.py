@@ -127,7 +127,7 @@ def test_the_difference_between_versions_is_counted(system, dataset, tmp_path):
 
 def test_old_unit_columns_gain_the_new_communes(system, tmp_path):
     owner = Agency.objects.get(code="SYT")
-    dataset = actions.create_dataset(system, slug="tram-y-te", title="Trạm y tế", owner=owner)
+    dataset = actions.create_dataset(system, slug="tram-thu", title="Trạm y tế", owner=owner)
     text = (
         "ten_tram,tinh,huyen,xa\n"
         "Trạm Y tế Phường 6,Long An,Thành phố Tân An,Phường 6\n"
@@ -137,7 +137,7 @@ def test_old_unit_columns_gain_the_new_communes(system, tmp_path):
     version = _add(system, dataset, tmp_path, text)
     assert version.status == VersionStatus.ACCEPTED, version.report
     answer = sandbox.run(
-        system, 'SELECT ten_tram, new_commune, new_province, conversion_error FROM "tram-y-te"'
+        system, 'SELECT ten_tram, new_commune, new_province, conversion_error FROM "tram-thu"'
     )
     rows = {r[0]: r[1:] for r in answer.rows}
     assert rows["Trạm Y tế Phường 6"][0] and rows["Trạm Y tế Phường 6"][1].endswith("Tây Ninh")

@@ -118,7 +118,7 @@ def candidate_keys(raw: str, level: str) -> tuple[list[str], str | None]:
         if folded.startswith(prefix + " "):
             rest = folded[len(prefix) + 1 :]
             keys.append(rest.replace(" ", ""))
-            kind = PREFIX_KINDS[prefix]
+            kind = PREFIX_KINDS.get(prefix)
             if rest.isdigit():
                 keys.append(rest.lstrip("0") or "0")
             break

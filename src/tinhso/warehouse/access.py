@@ -4,11 +4,16 @@ all. Every guarded read goes through here."""
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from django.db.models import Q, QuerySet
 from django.utils.translation import gettext as _
 
 from tinhso.core.access import AccessDenied, NotFound
 from tinhso.core.actors import Actor
+
+if TYPE_CHECKING:
+    from tinhso.agencies.models import Agency
 from tinhso.warehouse.models import Access, Dataset
 
 
@@ -53,3 +58,35 @@ def require_write(actor: Actor, dataset: Dataset) -> None:
             _("Only the data stewards of %(agency)s may add versions of this dataset.")
             % {"agency": dataset.owner.name}
         )
+
+
+def can_create(actor: Actor) -> bool:
+    """Data stewards (for their agency) and administrators."""
+    if actor.is_system or actor.has_role("administrator"):
+        return True
+    return actor.has_role("data_steward") and getattr(actor.user, "agency_id", None) is not None
+
+
+def require_steward(actor: Actor) -> None:
+    if not actor.is_authenticated:
+        raise AccessDenied(_("Please sign in to do this."), needs_sign_in=True)
+    if not can_create(actor):
+        raise AccessDenied(_("Only data stewards and administrators manage datasets."))
+
+
+def stewarded_datasets(actor: Actor) -> QuerySet[Dataset]:
+    """The datasets `actor` keeps: its agency's, or all for administrators."""
+    datasets = Dataset.objects.select_related("owner").order_by("title")
+    if actor.is_system or actor.has_role("administrator"):
+        return datasets
+    return datasets.filter(owner_id=getattr(actor.user, "agency_id", None))
+
+
+def owners_for(actor: Actor) -> QuerySet[Agency]:
+    """The agencies `actor` may create datasets for."""
+    from tinhso.agencies.models import Agency
+
+    agencies = Agency.objects.filter(is_active=True).order_by("name")
+    if actor.is_system or actor.has_role("administrator"):
+        return agencies
+    return agencies.filter(pk=getattr(actor.user, "agency_id", None))

@@ -14,7 +14,13 @@ from tinhso.core.actions import record, snapshot
 from tinhso.core.actors import Actor
 from tinhso.core.events import emit
 from tinhso.warehouse import ingest
-from tinhso.warehouse.models import Dataset, DatasetVersion, VersionStatus
+from tinhso.warehouse.models import (
+    Dataset,
+    DatasetVersion,
+    IngestJob,
+    JobStatus,
+    VersionStatus,
+)
 
 
 def warehouse_dir() -> Path:
@@ -37,6 +43,7 @@ def add_version(
     source_name: str = "",
     append: bool = False,
     sheet: str | None = None,
+    progress: ingest.Progress | None = None,
 ) -> DatasetVersion:
     """Read `path` into a new version of `dataset`. Accepted: its Parquet file is in place
     before the version row exists, so a reader never sees a half-written one. Rejected:
@@ -46,7 +53,11 @@ def add_version(
         folder = Path(folder)
         try:
             result = ingest.to_parquet(
-                Path(path), folder, sheet=sheet, schema=dataset.table_schema or None
+                Path(path),
+                folder,
+                sheet=sheet,
+                schema=dataset.table_schema or None,
+                progress=progress,
             )
         except ingest.IngestError as exc:
             return _store(
@@ -173,3 +184,79 @@ def _store(actor: Actor, dataset: Dataset, *, number: int | None = None, **field
     )
     emit("warehouse.version_added", actor=actor, dataset_id=dataset.pk, version_id=version.pk)
     return version
+
+
+def staging_dir() -> Path:
+    return Path(settings.DATA_DIR) / "uploads"
+
+
+@transaction.atomic
+def stage_upload(
+    actor: Actor, dataset: Dataset, upload, *, append: bool = False, sheet: str = ""
+) -> IngestJob:
+    """Keep a file uploaded through the web and queue its reading by the task worker."""
+    import uuid
+
+    from tinhso.warehouse.tasks import run_ingest_job
+    from tinhso.warehouse.uploads import safe_name
+
+    name = safe_name(upload.name or "upload")
+    folder = staging_dir() / uuid.uuid4().hex
+    folder.mkdir(parents=True)
+    target = folder / name
+    with target.open("wb") as out:
+        for chunk in upload.chunks(1 << 20):
+            out.write(chunk)
+    job = IngestJob.objects.create(
+        dataset=dataset,
+        staged=str(target.relative_to(settings.DATA_DIR)),
+        source_name=name,
+        size=target.stat().st_size,
+        append=append,
+        sheet=sheet,
+        created_by=actor.user,
+    )
+    record(actor, "warehouse.stage_upload", job, after=snapshot(job))
+    transaction.on_commit(lambda: run_ingest_job.enqueue(job.pk))
+    return job
+
+
+def run_job(job: IngestJob) -> IngestJob:
+    """Read a staged upload into a version, reporting progress on the job."""
+    import time
+
+    from django.utils import timezone
+
+    IngestJob.objects.filter(pk=job.pk).update(status=JobStatus.RUNNING)
+    last = [0.0]
+
+    def progress(percent: float) -> None:
+        now = time.monotonic()
+        if now - last[0] >= 0.5 or percent >= 100:
+            last[0] = now
+            IngestJob.objects.filter(pk=job.pk).update(progress=round(percent, 1))
+
+    actor = Actor.for_user(job.created_by) if job.created_by else Actor.system("web upload")
+    staged = Path(settings.DATA_DIR) / job.staged
+    try:
+        version = add_version(
+            actor,
+            job.dataset,
+            staged,
+            source_name=job.source_name,
+            append=job.append,
+            sheet=job.sheet or None,
+            progress=progress,
+        )
+    except Exception as exc:
+        IngestJob.objects.filter(pk=job.pk).update(
+            status=JobStatus.FAILED, message=str(exc)[:500], finished_at=timezone.now()
+        )
+        raise
+    finally:
+        shutil.rmtree(staged.parent, ignore_errors=True)
+    IngestJob.objects.filter(pk=job.pk).update(
+        status=JobStatus.DONE, version=version, progress=100, finished_at=timezone.now()
+    )
+    job.refresh_from_db()
+    return job

@@ -5,6 +5,7 @@ the platform's own tables (a new version only when something changed)."""
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import hashlib
 import io
 import tempfile
@@ -14,7 +15,7 @@ from django.conf import settings
 
 from tinhso.core.actors import Actor
 from tinhso.warehouse import actions
-from tinhso.warehouse.models import Access, Dataset, Importance
+from tinhso.warehouse.models import Access, Dataset, Frequency, Importance, Spatial
 
 OWNER_CODES = ("SKHCN", "VPUBND")  # the department in charge of digital transformation
 
@@ -56,6 +57,31 @@ TABLES = {
     "don-vi-hanh-chinh": ("Đơn vị hành chính cấp xã", _communes),
     "co-quan": ("Cơ quan, đơn vị", _agencies),
 }
+# The data dictionary: column → (type, title). Codes are text: they keep leading zeros.
+SCHEMAS = {
+    "don-vi-hanh-chinh": {
+        "ma_xa": ("string", "Mã xã, phường (mã thống kê)"),
+        "ten_xa": ("string", "Tên xã, phường"),
+        "loai": ("string", "Loại đơn vị (xã, phường, đặc khu)"),
+        "ma_tinh": ("string", "Mã tỉnh"),
+        "ten_tinh": ("string", "Tên tỉnh"),
+        "vi_do": ("number", "Vĩ độ tâm (WGS 84)"),
+        "kinh_do": ("number", "Kinh độ tâm (WGS 84)"),
+        "dien_tich_km2": ("number", "Diện tích (km²)"),
+    },
+    "co-quan": {
+        "ma": ("string", "Mã cơ quan"),
+        "ten": ("string", "Tên cơ quan"),
+        "ten_ngan": ("string", "Tên ngắn"),
+        "loai": ("string", "Loại cơ quan"),
+        "ma_co_quan_cap_tren": ("string", "Mã cơ quan cấp trên"),
+        "ma_xa": ("string", "Mã xã, phường (với UBND cấp xã)"),
+    },
+}
+DESCRIPTION = (
+    "Bảng mã dùng chung theo Luật Dữ liệu: được nền tảng cập nhật tự động mỗi khi danh mục "
+    "thay đổi, để các hệ thống của tỉnh dùng chung một mã cho cùng một đơn vị."
+)
 
 
 def publish(actor: Actor) -> list[str]:
@@ -83,7 +109,25 @@ def publish(actor: Actor) -> list[str]:
                 owner=owner,
                 access=Access.OPEN,
                 importance=Importance.CORE,
-                description="Bảng mã dùng chung, cập nhật tự động từ nền tảng.",
+                description=DESCRIPTION,
+                themes=["GOVE", "REGI"],
+                tags=["bảng mã", "danh mục dùng chung"],
+                frequency=Frequency.IRREGULAR,
+                spatial=Spatial.PROVINCE,
+                temporal_start=dt.date(2025, 7, 1),
+                contact_name=owner.name,
+            )
+            columns = SCHEMAS[slug]
+            actions.set_schema(
+                actor,
+                dataset,
+                {
+                    "fields": [
+                        {"name": name, "type": kind, "title": label}
+                        for name, (kind, label) in columns.items()
+                    ],
+                    "primaryKey": [next(iter(columns))],
+                },
             )
         current = dataset.current
         if current is not None and current.source_sha256 == hashlib.sha256(data).hexdigest():

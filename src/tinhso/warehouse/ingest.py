@@ -16,6 +16,9 @@ from __future__ import annotations
 import hashlib
 import re
 import tempfile
+import threading
+from collections.abc import Callable
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -180,8 +183,43 @@ def _reject(line: int, index, column, kind: str, csv_line: str, detail: str) -> 
     return error
 
 
+Progress = Callable[[float], None]
+
+
+@contextmanager
+def _watching(con: duckdb.DuckDBPyConnection, progress: Progress | None, low: float, high: float):
+    """Report the running statement's progress, as DuckDB measures it, scaled into
+    [low, high] percent, from a thread that polls the connection."""
+    if progress is None:
+        yield
+        return
+    stop = threading.Event()
+
+    def poll():
+        last = -1.0
+        while not stop.wait(0.25):
+            done = con.query_progress()
+            if done >= 0 and done != last:
+                last = done
+                progress(low + (high - low) * min(done, 100.0) / 100.0)
+
+    watcher = threading.Thread(target=poll, daemon=True)
+    watcher.start()
+    try:
+        yield
+    finally:
+        stop.set()
+        watcher.join()
+        progress(high)
+
+
 def to_parquet(
-    path: Path, folder: Path, *, sheet: str | None = None, schema: dict | None = None
+    path: Path,
+    folder: Path,
+    *,
+    sheet: str | None = None,
+    schema: dict | None = None,
+    progress: Progress | None = None,
 ) -> Ingested:
     """Read `path` (by its extension) into `folder`/data.parquet, or raise IngestError.
     With a steward's `schema`, cells are read as text and checked against it; without,
@@ -211,8 +249,12 @@ def to_parquet(
     }[kind]
     target = folder / "data.parquet"
     con = duckdb.connect()
+    # Progress is measured for the watcher, never printed on the terminal.
+    con.execute("SET enable_progress_bar = true")
+    con.execute("SET enable_progress_bar_print = false")
     try:
-        con.execute(f"CREATE TABLE incoming AS SELECT * FROM {reader}", [str(source)])  # noqa: S608
+        with _watching(con, progress, 0, 85):
+            con.execute(f"CREATE TABLE incoming AS SELECT * FROM {reader}", [str(source)])  # noqa: S608
         if kind == "csv":
             rejects = con.execute(
                 "SELECT line, column_idx, column_name, error_type, csv_line, error_message "

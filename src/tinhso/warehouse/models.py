@@ -182,3 +182,41 @@ class DatasetVersion(models.Model):
 
     def __str__(self) -> str:
         return f"{self.dataset.slug} v{self.number}"
+
+
+class JobStatus(models.TextChoices):
+    QUEUED = "queued", _("Waiting")
+    RUNNING = "running", _("Reading")
+    DONE = "done", _("Done")
+    FAILED = "failed", _("Failed")
+
+
+class IngestJob(models.Model):
+    """A file uploaded through the web, read by the task worker: its progress is shown
+    to the steward while it runs, and it ends in a version (accepted or rejected)."""
+
+    dataset = models.ForeignKey(Dataset, on_delete=models.CASCADE, related_name="jobs")
+    staged = models.CharField(max_length=300)  # relative to the data folder; removed after
+    source_name = models.CharField(max_length=300)
+    size = models.BigIntegerField(default=0)
+    append = models.BooleanField(default=False)
+    sheet = models.CharField(max_length=100, blank=True)
+    status = models.CharField(max_length=8, choices=JobStatus.choices, default=JobStatus.QUEUED)
+    progress = models.FloatField(default=0)  # 0–100, as DuckDB reports it
+    message = models.CharField(max_length=500, blank=True)
+    version = models.ForeignKey(
+        DatasetVersion, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("upload")
+        verbose_name_plural = _("uploads")
+
+    def __str__(self) -> str:
+        return f"{self.dataset.slug}: {self.source_name}"

@@ -52,8 +52,8 @@ def on_time(dataset: Dataset, current, now: dt.datetime | None = None) -> bool:
 def assess(dataset: Dataset, current=None, now: dt.datetime | None = None) -> Quality:
     """`current`: the dataset's current version when the caller has it already."""
     current = current if current is not None else dataset.current
-    fields = []
-    if current is not None and isinstance(current.schema, dict):
+    fields = (dataset.table_schema or {}).get("fields", [])
+    if not fields and current is not None and isinstance(current.schema, dict):
         fields = current.schema.get("fields", [])
     documented = bool(fields) and all(
         (f.get("title") and f["title"] != f["name"]) or f.get("description") for f in fields

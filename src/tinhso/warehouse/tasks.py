@@ -23,3 +23,16 @@ def pull_sources() -> str:
 
     done = pull_due()
     return "; ".join(f"{slug}: {status}" for slug, status in done.items()) or "nothing due"
+
+
+@task()
+def run_ingest_job(job_id: int) -> str:
+    """Read a file uploaded through the web into a new version."""
+    from tinhso.warehouse.actions import run_job
+    from tinhso.warehouse.models import IngestJob, JobStatus
+
+    job = IngestJob.objects.select_related("dataset", "created_by").get(pk=job_id)
+    if job.status != JobStatus.QUEUED:
+        return f"already {job.status}"
+    job = run_job(job)
+    return f"{job.dataset.slug} v{job.version.number}: {job.version.status}"
