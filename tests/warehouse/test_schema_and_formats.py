@@ -278,3 +278,10 @@ def test_the_quality_score_follows_the_metadata(system, dataset, tmp_path):
     assert not next(c for c in late.criteria if c.key == "on_time").met
     assert version.number == 1
     assert AuditEntry.objects.filter(action="warehouse.update_metadata").exists()
+
+
+def test_code_columns_stay_text_with_their_leading_zeros(system, dataset, tmp_path):
+    version = _add(system, dataset, tmp_path, "ma_xa,ten_xa,dan_so\n00004,Phường Ba Đình,65000\n")
+    fields = {f["name"]: f["type"] for f in version.schema["fields"]}
+    assert fields == {"ma_xa": "string", "ten_xa": "string", "dan_so": "integer"}
+    assert sandbox.run(system, 'SELECT ma_xa FROM "truong"').rows == [("00004",)]

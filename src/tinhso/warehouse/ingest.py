@@ -213,6 +213,30 @@ def _watching(con: duckdb.DuckDBPyConnection, progress: Progress | None, low: fl
         progress(high)
 
 
+# Codes (mã xã, mã trường, …) are identifiers, not quantities: kept as text even when every
+# value is digits, so they keep their leading zeros and join with the code tables.
+_CODE_NAME = re.compile(r"^(ma|mã)([ _].*)?$|(^|_)code$", re.IGNORECASE)
+_INTEGER_TYPES = {"TINYINT", "SMALLINT", "INTEGER", "BIGINT", "HUGEINT", "UBIGINT", "DOUBLE"}
+
+
+def _code_columns(source: Path) -> str:
+    """The read_csv option that reads code-named numeric columns as text, or ""."""
+    con = duckdb.connect()
+    try:
+        described = con.execute(
+            "DESCRIBE SELECT * FROM read_csv(?, sample_size = 20480)", [str(source)]
+        ).fetchall()
+    except duckdb.Error:
+        return ""  # the real read reports what is wrong
+    finally:
+        con.close()
+    codes = [n for n, kind, *_rest in described if kind in _INTEGER_TYPES and _CODE_NAME.match(n)]
+    if not codes:
+        return ""
+    pairs = ", ".join("'" + n.replace("'", "''") + "': 'VARCHAR'" for n in codes)
+    return ", types = {" + pairs + "}"
+
+
 def to_parquet(
     path: Path,
     folder: Path,
@@ -241,9 +265,14 @@ def to_parquet(
     except IngestError as exc:
         exc.sha256, exc.encoding = digest, encoding
         raise
-    as_text = ", all_varchar = true" if schema else ""
+    if schema:
+        options = ", all_varchar = true"
+    elif kind == "csv":
+        options = _code_columns(source)
+    else:
+        options = ""
     reader = {
-        "csv": f"read_csv(?, store_rejects = true, sample_size = 20480{as_text})",
+        "csv": f"read_csv(?, store_rejects = true, sample_size = 20480{options})",
         "json": "read_json_auto(?)",
         "parquet": "read_parquet(?)",
     }[kind]
