@@ -42,6 +42,14 @@ def _find(names: list[str], wanted: set[str]) -> str | None:
     return next((n for n in names if compact_key(n) in wanted), None)
 
 
+def wanted(names: list[str]) -> bool:
+    """Whether a table with these columns may gain columns here (old units, VN-2000)."""
+    keys = [compact_key(n) for n in names]
+    return any(k in DISTRICT_NAMES for k in keys) or (
+        any(X_NAMES.match(k) for k in keys) and any(Y_NAMES.match(k) for k in keys)
+    )
+
+
 def old_units(con: duckdb.DuckDBPyConnection, table: str) -> list[str]:
     """Add new-unit columns to `table` when it names old districts. Returns report notes."""
     from tinhso.units.bulk import NEW_COLUMNS, BulkReport, convert_rows

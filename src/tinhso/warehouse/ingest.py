@@ -157,14 +157,14 @@ REJECT_TYPES = {
     "TOO MANY COLUMNS": "extra-cell",
     "INVALID ENCODING": "encoding-error",
 }
-_CAST = re.compile(r"string '(.*)' to '(\w+)'", re.DOTALL)
+_CAST = re.compile(r"string [\"'](.*)[\"'] to [\"']?(\w+)", re.DOTALL)
 
 
 def _reject(line: int, index, column, kind: str, csv_line: str, detail: str) -> dict:
     """A row DuckDB's CSV reader refused, as a Frictionless error in the user's language."""
     error = {"type": REJECT_TYPES.get(kind, "source-error"), "rowNumber": line}
-    if column:
-        error["fieldName"], error["fieldNumber"] = column, (index or 0) + 1
+    if column and kind == "CAST":
+        error["fieldName"], error["fieldNumber"] = column, index  # DuckDB counts from 1 here
     cast = _CAST.search(detail or "")
     if error["type"] == "type-error" and cast:
         error["cell"] = cast.group(1)
@@ -237,6 +237,24 @@ def _code_columns(source: Path) -> str:
     return ", types = {" + pairs + "}"
 
 
+class _Checksum(threading.Thread):
+    """The SHA-256 of a file, taken beside the reading (hashlib lets go of the GIL)."""
+
+    def __init__(self, path: Path):
+        super().__init__(daemon=True)
+        self.path, self.value = path, ""
+
+    def run(self) -> None:
+        self.value = sha256(self.path)
+
+    def result(self) -> str:
+        self.join()
+        return self.value
+
+
+MEMORY_LIMIT = "1GB"  # DuckDB spills to the workspace beyond this
+
+
 def to_parquet(
     path: Path,
     folder: Path,
@@ -247,8 +265,13 @@ def to_parquet(
 ) -> Ingested:
     """Read `path` (by its extension) into `folder`/data.parquet, or raise IngestError.
     With a steward's `schema`, cells are read as text and checked against it; without,
-    the types DuckDB infers become the version's schema."""
-    digest = sha256(path)
+    the types DuckDB infers become the version's schema.
+
+    The file is streamed by DuckDB straight into a Parquet file (its memory capped, the
+    checksum taken beside it); only a file that must be checked against a schema or gain
+    columns is loaded into a table first."""
+    checksum = _Checksum(path)
+    checksum.start()
     encoding = ""
     notes: list[str] = []
     try:
@@ -263,7 +286,7 @@ def to_parquet(
         else:
             source = path
     except IngestError as exc:
-        exc.sha256, exc.encoding = digest, encoding
+        exc.sha256, exc.encoding = checksum.result(), encoding
         raise
     if schema:
         options = ", all_varchar = true"
@@ -276,41 +299,43 @@ def to_parquet(
         "json": "read_json_auto(?)",
         "parquet": "read_parquet(?)",
     }[kind]
-    target = folder / "data.parquet"
+    raw, target = folder / "raw.parquet", folder / "data.parquet"
     con = duckdb.connect()
     # Progress is measured for the watcher, never printed on the terminal.
     con.execute("SET enable_progress_bar = true")
     con.execute("SET enable_progress_bar_print = false")
+    con.execute(f"SET memory_limit = '{MEMORY_LIMIT}'")
+    con.execute(f"SET temp_directory = {sql_string(folder / 'spill')}")
+
+    def refuse(message: str, errors=(), total: int = 0) -> IngestError:
+        return IngestError(message, checksum.result(), encoding, list(errors), total)
+
     try:
-        with _watching(con, progress, 0, 85):
-            con.execute(f"CREATE TABLE incoming AS SELECT * FROM {reader}", [str(source)])  # noqa: S608
+        with _watching(con, progress, 0, 90):
+            con.execute(
+                f"COPY (SELECT * FROM {reader}) TO {sql_string(raw)} "  # noqa: S608
+                "(FORMAT parquet, COMPRESSION zstd)",
+                [str(source)],
+            )
         if kind == "csv":
-            rejects = con.execute(
-                "SELECT line, column_idx, column_name, error_type, csv_line, error_message "
-                "FROM reject_errors ORDER BY line LIMIT 1000"
-            ).fetchall()
-            if rejects:
-                total = con.execute("SELECT count(*) FROM reject_errors").fetchone()[0]
-                raise IngestError(
-                    _("%(n)s rows could not be read; nothing was stored.") % {"n": total},
-                    digest,
-                    encoding,
-                    [_reject(*row) for row in rejects],
-                    total,
-                )
+            _check_rejects(con, refuse)
+        con.execute(f"CREATE VIEW incoming AS SELECT * FROM read_parquet({sql_string(raw)})")  # noqa: S608
         rows = con.execute("SELECT count(*) FROM incoming").fetchone()[0]
         if rows == 0:
-            raise IngestError(_("The file has no data rows."), digest, encoding)
+            raise refuse(_("The file has no data rows."))
+        names = [row[0] for row in con.execute("DESCRIBE incoming").fetchall()]
+        if schema or enrich.wanted(names):
+            # Checks by row number and added columns work on a table (spilling if big).
+            con.execute("DROP VIEW incoming")
+            con.execute(f"CREATE TABLE incoming AS FROM read_parquet({sql_string(raw)})")  # noqa: S608
         if schema:
             errors, total = tableschema.validate(
                 con, "incoming", schema, first_row=2 if kind == "csv" else 1
             )
             if errors:
-                raise IngestError(
+                raise refuse(
                     _("%(n)s errors against the dataset's schema; nothing was stored.")
                     % {"n": total},
-                    digest,
-                    encoding,
                     errors,
                     total,
                 )
@@ -320,18 +345,43 @@ def to_parquet(
             )
             con.execute("DROP TABLE incoming")
             con.execute("ALTER TABLE typed RENAME TO incoming")
-        notes += enrich.old_units(con, "incoming") + enrich.vn2000(con, "incoming")
+        if schema or enrich.wanted(names):
+            notes += enrich.old_units(con, "incoming") + enrich.vn2000(con, "incoming")
+            with _watching(con, progress, 90, 100):
+                con.execute(
+                    f"COPY incoming TO {sql_string(target)} (FORMAT parquet, COMPRESSION zstd)"
+                )
+        else:
+            raw.rename(target)
+            con.execute("DROP VIEW incoming")
+            con.execute(f"CREATE VIEW incoming AS FROM read_parquet({sql_string(target)})")  # noqa: S608
         schema = _final_schema(con, rows, schema)
-        con.execute(f"COPY incoming TO {sql_string(target)} (FORMAT parquet, COMPRESSION zstd)")
     except duckdb.Error as exc:
-        raise IngestError(
-            _("The file could not be read as a table: %(reason)s") % {"reason": exc},
-            digest,
-            encoding,
+        raise refuse(
+            _("The file could not be read as a table: %(reason)s") % {"reason": exc}
         ) from exc
     finally:
         con.close()
-    return Ingested(target, rows, schema, encoding or kind, digest, notes)
+        raw.unlink(missing_ok=True)
+    return Ingested(target, rows, schema, encoding or kind, checksum.result(), notes)
+
+
+def _check_rejects(con: duckdb.DuckDBPyConnection, refuse) -> None:
+    """Raise with the rows DuckDB's CSV reader could not read, if any."""
+    rejects = con.execute(
+        "SELECT line, column_idx, column_name, error_type, csv_line, error_message "
+        "FROM reject_errors ORDER BY line LIMIT 1000"
+    ).fetchall()
+    if not rejects:
+        return
+    total, lines = con.execute(
+        "SELECT count(*), count(DISTINCT line) FROM reject_errors"
+    ).fetchone()
+    raise refuse(
+        _("%(n)s rows could not be read; nothing was stored.") % {"n": lines},
+        [_reject(*row) for row in rejects],
+        total,
+    )
 
 
 def _final_schema(con, rows: int, schema: dict | None) -> dict:

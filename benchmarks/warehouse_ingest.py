@@ -1,0 +1,157 @@
+"""The warehouse's ingest figures: a generated CSV of 10,000,000 rows (~1 GB; codes,
+Vietnamese text, dates, amounts, a status, free notes) read into a version, beside
+DuckDB's own `read_csv` into a table on the same file, in the same run.
+
+    python benchmarks/warehouse_ingest.py [--rows 10000000] [--bad 5] [--keep DIR]
+
+Two files: a clean one (accepted: read, schema inferred, checked, written as Parquet,
+SHA-256 taken) and the same with `--bad` broken rows scattered through it (rejected with
+the row-by-row report, nothing stored). Each run is a fresh process; its peak memory is
+the process's maximum resident set size.
+
+Goals (issue): time ≤ 1.5 × DuckDB's read_csv; peak memory < 2 GB.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import resource
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import throwaway
+
+ROOT = Path(__file__).resolve().parents[1]
+
+GENERATE = """
+COPY (
+  SELECT
+    i AS id,
+    lpad(CAST(25000 + i % 96 * 7 AS VARCHAR), 5, '0') AS ma_xa,
+    ['Nguyễn Văn An', 'Trần Thị Bình', 'Lê Hoàng Cường', 'Phạm Thu Dung', 'Võ Minh Đức',
+     'Huỳnh Thị Én', 'Đặng Quốc Gia', 'Bùi Thanh Hà'][1 + i % 8] || ' ' || (i % 997) AS ho_ten,
+    DATE '2020-01-01' + CAST(i % 2190 AS INTEGER) AS ngay,
+    round((i * 7919 % 100000) / 7.0, 2) AS so_tien,
+    ['đã tiếp nhận', 'đang xử lý', 'đã trả kết quả', 'quá hạn'][1 + i % 4] AS trang_thai,
+    'Hồ sơ số ' || i || ' về việc cấp giấy phép, đề nghị bổ sung giấy tờ tại bộ phận một cửa'
+      AS ghi_chu
+  FROM range({rows}) t(i)
+) TO '{path}' (HEADER, DELIMITER ',')
+"""
+
+BASELINE = """
+import duckdb, json, resource, sys, time
+t = time.perf_counter()
+con = duckdb.connect()
+con.execute("CREATE TABLE t AS SELECT * FROM read_csv(?, store_rejects = true)", [sys.argv[1]])
+n = con.execute("SELECT count(*) FROM t").fetchone()[0]
+bad = con.execute("SELECT count(*) FROM reject_errors").fetchone()[0]
+s = time.perf_counter() - t
+print(json.dumps({"seconds": s, "rows": n, "rejected": bad,
+                  "peak_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}))
+"""
+
+OURS = """
+import json, os, resource, sys, tempfile, time
+import django
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "tinhso.settings")
+django.setup()
+from pathlib import Path
+from tinhso.warehouse import ingest
+folder = Path(tempfile.mkdtemp(prefix="tinhso-bench-ingest-"))
+t = time.perf_counter()
+try:
+    result = ingest.to_parquet(Path(sys.argv[1]), folder)
+    out = {"status": "accepted", "rows": result.rows,
+           "parquet_mb": result.parquet.stat().st_size / 1e6,
+           "fields": [f["name"] + ":" + f["type"] for f in result.schema["fields"]]}
+except ingest.IngestError as exc:
+    out = {"status": "rejected", "errors": len(exc.errors), "total": exc.total,
+           "first": exc.errors[:2]}
+out["seconds"] = time.perf_counter() - t
+out["peak_mb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+print(json.dumps(out, ensure_ascii=False))
+"""
+
+
+def _run(code: str, path: Path, env: dict[str, str]) -> dict:
+    done = subprocess.run(
+        [sys.executable, "-c", code, str(path)],
+        env={**os.environ, **env, "PYTHONPATH": str(ROOT / "src")},
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    return json.loads(done.stdout.strip().splitlines()[-1])
+
+
+def _break(clean: Path, broken: Path, bad: int) -> None:
+    """A copy of `clean` with `bad` broken rows: a letter in the id column, a row with a
+    cell too many, one with a cell too few — scattered through the file."""
+    size = clean.stat().st_size
+    marks = sorted(size * (k + 1) // (bad + 1) for k in range(bad))
+    kinds = [
+        "x{n},25001,Nguyễn Văn An,2021-01-01,1.5,đã tiếp nhận,chữ trong cột số\n",
+        "{n},25001,Nguyễn Văn An,2021-01-01,1.5,đã tiếp nhận,thừa,một ô\n",
+        "{n},25001,Nguyễn Văn An\n",
+    ]
+    with clean.open("rb") as src, broken.open("wb") as out:
+        position = 0
+        for number, mark in enumerate(marks):
+            chunk = src.read(mark - position)
+            position = mark
+            rest = src.readline()  # finish the current row
+            position += len(rest)
+            out.write(chunk + rest)
+            out.write(kinds[number % len(kinds)].format(n=90_000_000 + number).encode())
+        shutil.copyfileobj(src, out)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--rows", type=int, default=10_000_000)
+    parser.add_argument("--bad", type=int, default=5)
+    parser.add_argument("--keep", help="Keep the generated CSVs in this folder.")
+    args = parser.parse_args()
+
+    import duckdb
+
+    folder = Path(args.keep or tempfile.mkdtemp(prefix="tinhso-bench-csv-"))
+    folder.mkdir(parents=True, exist_ok=True)
+    clean, broken = folder / "clean.csv", folder / "broken.csv"
+    if not clean.exists():
+        t = time.perf_counter()
+        duckdb.sql(GENERATE.format(rows=args.rows, path=clean))
+        print(f"generated {args.rows:,} rows, {clean.stat().st_size / 1e9:.2f} GB "
+              f"in {time.perf_counter() - t:.1f} s")  # fmt: skip
+    if not broken.exists():
+        _break(clean, broken, args.bad)
+    env = throwaway.installation("bench-ingest", "sqlite")
+    try:
+        print(f"cores: {os.cpu_count()}; DuckDB {duckdb.__version__}")
+        for label, path in (("clean", clean), (f"{args.bad} bad rows", broken)):
+            base = _run(BASELINE, path, env)
+            ours = _run(OURS, path, env)
+            ratio = ours["seconds"] / base["seconds"]
+            print(f"\n[{label}] {path.stat().st_size / 1e9:.2f} GB")
+            print(f"  DuckDB read_csv → table : {base['seconds']:7.2f} s  peak {base['peak_mb']:6.0f} MB"
+                  f"  ({base['rows']:,} rows, {base['rejected']} rejected)")  # fmt: skip
+            print(f"  warehouse ingest        : {ours['seconds']:7.2f} s  peak {ours['peak_mb']:6.0f} MB"
+                  f"  → {ours['status']}")  # fmt: skip
+            print(f"  ratio                   : {ratio:.2f}× (goal ≤ 1.5×), peak goal < 2048 MB")
+            print("  detail:", json.dumps({k: v for k, v in ours.items() if k not in ("seconds",)},
+                                          ensure_ascii=False)[:600])  # fmt: skip
+    finally:
+        throwaway.remove(env)
+        if not args.keep:
+            shutil.rmtree(folder, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    main()
