@@ -219,17 +219,21 @@ _CODE_NAME = re.compile(r"^(ma|mã)([ _].*)?$|(^|_)code$", re.IGNORECASE)
 _INTEGER_TYPES = {"TINYINT", "SMALLINT", "INTEGER", "BIGINT", "HUGEINT", "UBIGINT", "DOUBLE"}
 
 
-def _code_columns(source: Path) -> str:
-    """The read_csv option that reads code-named numeric columns as text, or ""."""
+def _code_columns(source: Path, folder: Path) -> str:
+    """The read_csv option that reads code-named numeric columns as text, or "". The
+    column types come from sniffing the file's first SAMPLE bytes (whole lines)."""
+    with source.open("rb") as fh:
+        head = fh.read(SAMPLE)
+    sample = folder / "sample.csv"
+    sample.write_bytes(head[: head.rfind(b"\n") + 1] if len(head) == SAMPLE else head)
     con = duckdb.connect()
     try:
-        described = con.execute(
-            "DESCRIBE SELECT * FROM read_csv(?, sample_size = 20480)", [str(source)]
-        ).fetchall()
+        described = con.execute("DESCRIBE SELECT * FROM read_csv(?)", [str(sample)]).fetchall()
     except duckdb.Error:
         return ""  # the real read reports what is wrong
     finally:
         con.close()
+        sample.unlink(missing_ok=True)
     codes = [n for n, kind, *_rest in described if kind in _INTEGER_TYPES and _CODE_NAME.match(n)]
     if not codes:
         return ""
@@ -291,7 +295,7 @@ def to_parquet(
     if schema:
         options = ", all_varchar = true"
     elif kind == "csv":
-        options = _code_columns(source)
+        options = _code_columns(source, folder)
     else:
         options = ""
     reader = {
