@@ -4,9 +4,10 @@ DuckDB's own `read_csv` into a table on the same file, in the same run.
 
     python benchmarks/warehouse_ingest.py [--rows 10000000] [--bad 5] [--keep DIR]
 
-Each figure is the median of `--repeat` runs (3). Two files: a clean one (accepted: read, schema inferred, checked, written as Parquet,
-SHA-256 taken) and the same with `--bad` broken rows scattered through it (rejected with
-the row-by-row report, nothing stored). Each run is a fresh process; its peak memory is
+Each figure is the median of `--repeat` runs (3). Two files: a clean one (accepted:
+read, schema inferred, checked, written as Parquet, SHA-256 taken) and the same with
+`--bad` broken rows scattered through it (rejected with the row-by-row report, nothing
+stored). Each run is a fresh process; its peak memory is
 the process's maximum resident set size.
 
 Goals (issue): time ≤ 1.5 × DuckDB's read_csv; peak memory < 2 GB.
@@ -17,7 +18,6 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import resource
 import shutil
 import subprocess
 import sys
@@ -145,10 +145,11 @@ def main() -> None:
             base["peak_mb"] = max(r["peak_mb"] for r in bases)
             ratio = ours["seconds"] / base["seconds"]
             print(f"\n[{label}] {path.stat().st_size / 1e9:.2f} GB")
-            print(f"  DuckDB read_csv → table : {base['seconds']:7.2f} s  peak {base['peak_mb']:6.0f} MB"
+            print(f"  DuckDB read_csv → table : {base['seconds']:7.2f} s  "
+                  f"peak {base['peak_mb']:6.0f} MB"
                   f"  ({base['rows']:,} rows, {base['rejected']} rejected)")  # fmt: skip
-            print(f"  warehouse ingest        : {ours['seconds']:7.2f} s  peak {ours['peak_mb']:6.0f} MB"
-                  f"  → {ours['status']}")  # fmt: skip
+            print(f"  warehouse ingest        : {ours['seconds']:7.2f} s  "
+                  f"peak {ours['peak_mb']:6.0f} MB  → {ours['status']}")  # fmt: skip
             print(f"  ratio                   : {ratio:.2f}× (goal ≤ 1.5×), peak goal < 2048 MB")
             print("  detail:", json.dumps({k: v for k, v in ours.items() if k not in ("seconds",)},
                                           ensure_ascii=False)[:600])  # fmt: skip
