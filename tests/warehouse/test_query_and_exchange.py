@@ -248,3 +248,31 @@ def test_a_dataset_pulls_from_its_url_when_due(system, steward_agency, source):
     assert "404" in status
     dataset.refresh_from_db()
     assert dataset.pull_status == status and dataset.current.status == VersionStatus.ACCEPTED
+
+
+def test_big_versions_are_served_from_a_duckdb_copy(system, steward_agency, tmp_path):
+    from tinhso.warehouse import serving
+
+    path = tmp_path / "big.parquet"
+    con = duckdb.connect()
+    con.execute(
+        "COPY (SELECT i AS id, i % 7 AS nhom, 'dòng ' || i AS ten FROM range(150000) t(i)) "
+        f"TO '{path}' (FORMAT parquet)"
+    )
+    con.close()
+    dataset = actions.create_dataset(
+        system, slug="lon-phuc-vu", title="Lớn", owner=steward_agency, access=Access.OPEN
+    )
+    first = actions.add_version(system, dataset, path)
+    params = {"nhom": "3", "_sort": "-id", "_limit": "2", "_facet": "nhom"}
+    from_parquet = rows.page(system, "lon-phuc-vu", params)
+    assert not serving.copy_path(first).exists()
+    assert serving.build(first) == serving.copy_path(first)
+    from_copy = rows.page(system, "lon-phuc-vu", params)
+    expected = [(149999, 3, "dòng 149999"), (149992, 3, "dòng 149992")]
+    assert from_copy.rows == from_parquet.rows == expected
+    assert from_copy.total == from_parquet.total == len(range(3, 150000, 7))
+    assert from_copy.facets == from_parquet.facets
+    second = actions.add_version(system, dataset, path, serve_now=True)
+    assert serving.copy_path(second).exists()
+    assert rows.page(system, "lon-phuc-vu", params).rows == from_copy.rows

@@ -44,6 +44,7 @@ def add_version(
     append: bool = False,
     sheet: str | None = None,
     progress: ingest.Progress | None = None,
+    serve_now: bool = False,
 ) -> DatasetVersion:
     """Read `path` into a new version of `dataset`. Accepted: its Parquet file is in place
     before the version row exists, so a reader never sees a half-written one. Rejected:
@@ -81,7 +82,7 @@ def add_version(
         target.parent.mkdir(parents=True, exist_ok=True)
         shutil.move(parquet, target)
         try:
-            return _store(
+            version = _store(
                 actor,
                 dataset,
                 status=VersionStatus.ACCEPTED,
@@ -104,6 +105,23 @@ def add_version(
         except Exception:
             target.unlink(missing_ok=True)  # no file without its version
             raise
+    _serve(version, now=serve_now)
+    return version
+
+
+def _serve(version: DatasetVersion, *, now: bool) -> None:
+    """Big versions get a serving copy for the rows API (serving.py): built here when
+    `now`, else by the task worker once the version is committed."""
+    from tinhso.warehouse import serving
+
+    if version.rows < serving.SERVING_ROWS:
+        return
+    if now:
+        serving.build(version)
+    else:
+        from tinhso.warehouse.tasks import build_serving_copy
+
+        transaction.on_commit(lambda: build_serving_copy.enqueue(version.pk))
 
 
 METADATA = (

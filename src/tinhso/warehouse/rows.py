@@ -3,8 +3,9 @@
 `?ngay__isnull=true`, `_q` (accent-insensitive, every text column), `_sort=-col`,
 `_fields=a,b`, `_limit`, `_offset`, `_facet=a,b` (value counts, each with a time limit),
 `_total=auto|exact|estimate|none` (the answer says whether the total is exact). Column
-names are checked against the dataset's schema; values travel as query parameters. Runs
-in the same sandbox as SQL."""
+names are checked against the dataset's schema; values travel as query parameters, so only
+SQL the platform writes runs here: on the version's serving copy (serving.py). Downloads
+stream through the sandbox like callers' own SQL."""
 
 from __future__ import annotations
 
@@ -16,7 +17,7 @@ from django.utils.translation import gettext as _
 
 from tinhso.core.actions import record
 from tinhso.core.actors import Actor
-from tinhso.warehouse import access, sandbox
+from tinhso.warehouse import access, sandbox, serving
 from tinhso.warehouse.models import Access, Dataset, DatasetVersion
 from tinhso.warehouse.schema import field_types
 
@@ -25,7 +26,7 @@ OPERATORS = {*COMPARISONS, "contains", "in", "isnull"}
 MAX_LIMIT = 1000
 TOTAL_MODES = {"auto", "exact", "estimate", "none"}
 COUNT_SECONDS = 1.0  # an exact filtered count may take this long before it is estimated
-SAMPLE_ROWS = 200_000
+SAMPLE_ROWS = 200_000  # an estimate reads whole row groups worth about this many rows
 FACET_SECONDS = 1.0
 FACET_SIZE = 30  # Datasette's default_facet_size
 
@@ -100,10 +101,12 @@ class Selection:
     values: list
     fields: list[str]
     order: str
+    # How the query names the rows: the sandbox's view by default; the rows API reads
+    # the version itself (serving.py).
+    table: str = ""
 
-    @property
-    def table(self) -> str:
-        return _quoted(self.dataset.slug)
+    def __post_init__(self) -> None:
+        self.table = self.table or _quoted(self.dataset.slug)
 
     @property
     def condition(self) -> str:
@@ -173,12 +176,14 @@ def _total(con, chosen: Selection, mode: str) -> tuple[int | None, bool]:
     rows = chosen.version.rows
     if rows <= SAMPLE_ROWS:
         return con.execute(count, chosen.values).fetchone()[0], True
+    percent = 100.0 * SAMPLE_ROWS / rows
+    condition = " AND ".join(chosen.where)
     sample = (
-        f"SELECT count(*) FROM (SELECT * FROM {chosen.table} "  # noqa: S608
-        f"USING SAMPLE {SAMPLE_ROWS} ROWS){chosen.condition}"
+        f"SELECT count(*) FILTER (WHERE {condition}), count(*) FROM "  # noqa: S608
+        f"(SELECT * FROM {chosen.table} USING SAMPLE {percent:.4f} PERCENT (system))"
     )
-    hits = con.execute(sample, chosen.values).fetchone()[0]
-    return round(hits * rows / SAMPLE_ROWS), False
+    hits, seen = con.execute(sample, chosen.values).fetchone()
+    return round(hits * rows / max(seen, 1)), False
 
 
 def _facets(con, chosen: Selection, names: list[str]) -> dict[str, dict]:
@@ -217,10 +222,23 @@ def page(actor: Actor, slug: str, params: dict[str, str]) -> Page:
     if mode not in TOTAL_MODES:
         raise sandbox.QueryRefused(_("_total is one of: auto, exact, estimate, none."))
     facets = [f for f in (params.get("_facet") or "").split(",") if f]
-    with sandbox.sandboxed([chosen.dataset]) as con:
+    con, chosen.table = serving.cursor_for(chosen.version)
+    timer = threading.Timer(sandbox.TIME_LIMIT, con.interrupt)
+    timer.start()
+    try:
         cursor = con.execute(chosen.select() + f" LIMIT {limit} OFFSET {offset}", chosen.values)
         columns, rows = [d[0] for d in cursor.description], cursor.fetchall()
         total, exact = _total(con, chosen, mode)
         facet_counts = _facets(con, chosen, facets) if facets else {}
+    except duckdb.InterruptException as exc:
+        raise sandbox.QueryRefused(
+            _("The query ran longer than %(s)s seconds and was stopped.")
+            % {"s": sandbox.TIME_LIMIT}
+        ) from exc
+    except duckdb.Error as exc:
+        raise sandbox.QueryRefused(_("The query failed: %(reason)s") % {"reason": exc}) from exc
+    finally:
+        timer.cancel()
+        con.close()
     audit_read(actor, chosen.dataset, params)
     return Page(columns, rows, total, exact, limit, offset, facet_counts)

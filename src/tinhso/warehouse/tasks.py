@@ -36,3 +36,16 @@ def run_ingest_job(job_id: int) -> str:
         return f"already {job.status}"
     job = run_job(job)
     return f"{job.dataset.slug} v{job.version.number}: {job.version.status}"
+
+
+@task()
+def build_serving_copy(version_id: int) -> str:
+    """The DuckDB copy the rows API reads for a big version."""
+    from tinhso.warehouse import serving
+    from tinhso.warehouse.models import DatasetVersion
+
+    version = DatasetVersion.objects.filter(pk=version_id).first()
+    if version is None:
+        return "gone"
+    path = serving.build(version)
+    return str(path) if path else "small: served from Parquet"

@@ -52,7 +52,9 @@ class Command(BaseCommand):
             target = actions.create_dataset(
                 actor, slug=dataset, title=title or dataset, owner=owner, access=access
             )
-        version = actions.add_version(actor, target, path, append=append, sheet=sheet)
+        version = actions.add_version(
+            actor, target, path, append=append, sheet=sheet, serve_now=True
+        )
         if version.status == VersionStatus.REJECTED:
             row = _("row")
             lines = [version.report.get("message", "")]

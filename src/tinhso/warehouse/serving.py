@@ -1,0 +1,98 @@
+"""Fast reads for the rows API: a serving copy of each big version in DuckDB's own
+format, read through one DuckDB instance per process.
+
+Parquet is the version's record and what downloads serve; scanning it costs a
+decompression per request (80 ms for a filtered, sorted page at 10 million rows, zstd)
+and opening a fresh DuckDB instance costs 25–35 ms. A DuckDB file of the same rows,
+attached read-only once per process (any number of processes may), answers the same page
+in 15–20 ms. The copy is built by the task worker after a version is accepted, for
+versions of SERVING_ROWS rows or more; until it exists the Parquet file is read.
+
+Only queries the platform writes itself run here (rows.py: column names checked against
+the schema, values as parameters); callers' own SQL runs in the sandbox (sandbox.py).
+"""
+
+from __future__ import annotations
+
+import os
+import threading
+from pathlib import Path
+
+import duckdb
+from django.conf import settings
+
+from tinhso.warehouse.ingest import sql_string
+from tinhso.warehouse.models import DatasetVersion
+
+SERVING_ROWS = 100_000
+MEMORY_LIMIT = "512MB"  # per web process
+
+_lock = threading.Lock()
+_instance: tuple[int, duckdb.DuckDBPyConnection] | None = None
+_attached: dict[int, str] = {}  # version id → alias, in this process
+_current_alias: dict[int, str] = {}  # dataset id → alias of its attached version
+
+
+def parquet_path(version: DatasetVersion) -> Path:
+    return Path(settings.DATA_DIR) / version.file
+
+
+def copy_path(version: DatasetVersion) -> Path:
+    return parquet_path(version).with_suffix(".duckdb")
+
+
+def build(version: DatasetVersion) -> Path | None:
+    """Write the serving copy of an accepted version (once; a no-op for small ones)."""
+    if not version.file or version.rows < SERVING_ROWS:
+        return None
+    target = copy_path(version)
+    if target.exists():
+        return target
+    partial = target.with_suffix(".duckdb.partial")
+    partial.unlink(missing_ok=True)
+    con = duckdb.connect(str(partial))
+    try:
+        con.execute(
+            f"CREATE TABLE data AS FROM read_parquet({sql_string(parquet_path(version))})"  # noqa: S608
+        )
+        con.execute("CHECKPOINT")
+    finally:
+        con.close()
+    Path(str(partial) + ".wal").unlink(missing_ok=True)
+    partial.rename(target)
+    return target
+
+
+def _shared() -> duckdb.DuckDBPyConnection:
+    """This process's DuckDB instance (a forked child makes its own)."""
+    global _instance
+    with _lock:
+        if _instance is None or _instance[0] != os.getpid():
+            con = duckdb.connect()
+            con.execute(f"SET memory_limit = '{MEMORY_LIMIT}'")
+            con.execute("SET enable_object_cache = true")  # Parquet metadata between requests
+            _instance = (os.getpid(), con)
+            _attached.clear()
+            _current_alias.clear()
+        return _instance[1]
+
+
+def cursor_for(version: DatasetVersion) -> tuple[duckdb.DuckDBPyConnection, str]:
+    """A cursor of this process's instance, and the SQL that names the version's rows:
+    its attached serving copy when there is one, else its Parquet file."""
+    shared = _shared()
+    copy = copy_path(version)
+    if not copy.exists():
+        return shared.cursor(), f"read_parquet({sql_string(parquet_path(version))})"
+    with _lock:
+        alias = _attached.get(version.pk)
+        if alias is None:
+            alias = f"v{version.pk}"
+            shared.execute(f"ATTACH {sql_string(copy)} AS {alias} (READ_ONLY)")
+            _attached[version.pk] = alias
+            previous = _current_alias.get(version.dataset_id)
+            if previous and previous != alias:  # a newer version replaced it
+                shared.execute(f"DETACH {previous}")
+                _attached.pop(int(previous[1:]), None)
+            _current_alias[version.dataset_id] = alias
+    return shared.cursor(), f"{alias}.data"
