@@ -55,7 +55,8 @@ def _get(url: str) -> tuple[float, dict]:
 
 def _measure(base: str, params: dict, n: int) -> tuple[list[float], dict]:
     url = base + "?" + urllib.parse.urlencode(params)
-    _get(url)  # warm up: the first request opens files and caches
+    for _i in range(8):  # warm up every server process: it opens files, fills caches
+        _get(url)
     times, body = [], {}
     for _i in range(n):
         ms, body = _get(url)

@@ -25,8 +25,9 @@ COMPARISONS = {"": "=", "gt": ">", "gte": ">=", "lt": "<", "lte": "<="}
 OPERATORS = {*COMPARISONS, "contains", "in", "isnull"}
 MAX_LIMIT = 1000
 TOTAL_MODES = {"auto", "exact", "estimate", "none"}
-COUNT_SECONDS = 1.0  # an exact filtered count may take this long before it is estimated
-SAMPLE_ROWS = 200_000  # an estimate reads whole row groups worth about this many rows
+COUNT_SECONDS = 1.0  # an exact count asked for may take this long; then no total
+EXACT_ROWS = 1_000_000  # `_total=auto` counts exactly up to here, estimates above
+SAMPLE_ROWS = 500_000  # an estimate reads blocks of rows worth about this many
 FACET_SECONDS = 1.0
 FACET_SIZE = 30  # Datasette's default_facet_size
 
@@ -162,17 +163,20 @@ def _within(con, seconds: float, run):
 
 
 def _total(con, chosen: Selection, mode: str) -> tuple[int | None, bool]:
-    """(total, exact). Without filters the version's row count is exact and free; with
-    filters an exact count is tried for COUNT_SECONDS, then estimated from a sample."""
+    """(total, exact). Without filters the version's row count is exact and free. With
+    filters, `auto` counts exactly up to EXACT_ROWS rows (like CKAN's
+    total_estimation_threshold) and estimates above; `exact` counts for COUNT_SECONDS at
+    most; `estimate` samples."""
     if mode == "none":
         return None, False
     if not chosen.where:
         return chosen.version.rows, True
     count = "SELECT count(*) FROM " + chosen.table + chosen.condition  # noqa: S608
-    if mode != "estimate":
+    if mode == "auto":
+        mode = "exact" if chosen.version.rows <= EXACT_ROWS else "estimate"
+    if mode == "exact":
         found = _within(con, COUNT_SECONDS, lambda: con.execute(count, chosen.values).fetchone())
-        if found is not None or mode == "exact":
-            return (found[0], True) if found else (None, False)
+        return (found[0], True) if found else (None, False)
     rows = chosen.version.rows
     if rows <= SAMPLE_ROWS:
         return con.execute(count, chosen.values).fetchone()[0], True

@@ -56,14 +56,15 @@ def check(sql: str) -> exp.Query:
     return statements[0]
 
 
-def _connection(datasets) -> duckdb.DuckDBPyConnection:
+def _connection(datasets, output: Path | None = None) -> duckdb.DuckDBPyConnection:
     views = {}
     for dataset in datasets:
         current = dataset.current
         if current is not None and current.file:
             views[dataset.slug] = str(Path(settings.DATA_DIR) / current.file)
     con = duckdb.connect(config={"threads": 2})
-    con.execute("SET allowed_paths = ?", [list(views.values()) or ["/nonexistent"]])
+    allowed = list(views.values()) + ([str(output)] if output else [])
+    con.execute("SET allowed_paths = ?", [allowed or ["/nonexistent"]])
     con.execute("SET enable_external_access = false")
     for slug, path in views.items():
         # Slugs are validated slugs ([-a-z0-9_]); paths are the warehouse's own files.
@@ -82,10 +83,12 @@ def _record_reads(actor: Actor, query: exp.Query, datasets, sql: str) -> None:
 
 
 @contextmanager
-def sandboxed(datasets, *, seconds: float = TIME_LIMIT) -> Iterator[duckdb.DuckDBPyConnection]:
-    """A sandboxed connection over `datasets`, interrupted after `seconds`; DuckDB's
-    errors come out as QueryRefused with the reason."""
-    con = _connection(datasets)
+def sandboxed(
+    datasets, *, seconds: float = TIME_LIMIT, output: Path | None = None
+) -> Iterator[duckdb.DuckDBPyConnection]:
+    """A sandboxed connection over `datasets` (and allowed to write `output`, one file),
+    interrupted after `seconds`; DuckDB's errors come out as QueryRefused."""
+    con = _connection(datasets, output)
     timer = threading.Timer(seconds, con.interrupt)
     timer.start()
     try:
@@ -110,3 +113,19 @@ def run(actor: Actor, sql: str, *, limit: int = ROW_CAP, seconds: float = TIME_L
         columns = [d[0] for d in cursor.description]
     _record_reads(actor, query, datasets, sql)
     return Answer(columns, rows[:limit], len(rows) > limit)
+
+
+def export_parquet(actor: Actor, sql: str, path: Path, *, limit: int = ROW_CAP) -> int:
+    """Write the answer to one checked query (at most `limit` rows) as a Parquet file at
+    `path`, the only file the sandbox may write. Returns the number of rows."""
+    query = check(sql)
+    datasets = list(readable_datasets(actor))
+    body = query.sql(dialect="duckdb")
+    with sandboxed(datasets, output=path) as con:
+        con.execute(
+            f"COPY (SELECT * FROM ({body}) LIMIT {int(limit)}) TO {sql_string(path)} "  # noqa: S608
+            "(FORMAT parquet, COMPRESSION zstd)"
+        )
+        rows = con.execute(f"SELECT count(*) FROM read_parquet({sql_string(path)})").fetchone()[0]  # noqa: S608
+    _record_reads(actor, query, datasets, sql)
+    return rows

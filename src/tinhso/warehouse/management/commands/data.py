@@ -30,7 +30,8 @@ class Command(BaseCommand):
         load.add_argument("--sheet", help="The XLSX sheet to read (default: the first).")
         query = commands.add_parser("query", help="Run one read-only SQL query.")
         query.add_argument("sql")
-        query.add_argument("--format", choices=("csv", "json"), default="csv")
+        query.add_argument("--format", choices=("csv", "json", "parquet"), default="csv")
+        query.add_argument("--output", help="The Parquet file to write.")
 
     def handle(self, *args, action, **options):
         getattr(self, action)(**options)
@@ -52,9 +53,26 @@ class Command(BaseCommand):
             target = actions.create_dataset(
                 actor, slug=dataset, title=title or dataset, owner=owner, access=access
             )
-        version = actions.add_version(
-            actor, target, path, append=append, sheet=sheet, serve_now=True
-        )
+        from rich.progress import BarColumn, Progress, TaskProgressColumn, TimeElapsedColumn
+
+        with Progress(
+            "[progress.description]{task.description}",
+            BarColumn(),
+            TaskProgressColumn(),
+            TimeElapsedColumn(),
+            console=_console(self.stderr),
+        ) as bar:
+            task = bar.add_task(_("Reading %(file)s") % {"file": path.name}, total=100)
+            version = actions.add_version(
+                actor,
+                target,
+                path,
+                append=append,
+                sheet=sheet,
+                serve_now=True,
+                progress=lambda percent: bar.update(task, completed=percent),
+            )
+            bar.update(task, completed=100)
         if version.status == VersionStatus.REJECTED:
             row = _("row")
             lines = [version.report.get("message", "")]
@@ -74,9 +92,19 @@ class Command(BaseCommand):
             }
         )
 
-    def query(self, *, sql, format, **options):
+    def query(self, *, sql, format, output, **options):
+        actor = Actor.system("tinhso data query")
+        if format == "parquet":
+            if not output:
+                raise CommandError(_("Parquet is binary: name the file with --output FILE."))
+            try:
+                count = sandbox.export_parquet(actor, sql, Path(output).resolve())
+            except sandbox.QueryRefused as exc:
+                raise CommandError(exc.message) from exc
+            self.stdout.write(_("%(n)s rows written to %(file)s.") % {"n": count, "file": output})
+            return
         try:
-            answer = sandbox.run(Actor.system("tinhso data query"), sql)
+            answer = sandbox.run(actor, sql)
         except sandbox.QueryRefused as exc:
             raise CommandError(exc.message) from exc
         if format == "json":
@@ -94,3 +122,9 @@ class Command(BaseCommand):
             writer.writerows(answer.rows)
         if answer.truncated:
             self.stderr.write(_("Cut at %(n)s rows.") % {"n": len(answer.rows)})
+
+
+def _console(stream):
+    from rich.console import Console
+
+    return Console(file=getattr(stream, "_out", stream))
