@@ -84,7 +84,8 @@ def test_vietnamese_translation_is_complete_and_compiled():
         catalog = gettext.GNUTranslations(fh)._catalog
     for entry in po:
         if not entry.msgid_plural:
-            assert catalog.get(entry.msgid) == entry.msgstr, entry.msgid
+            key = f"{entry.msgctxt}\x04{entry.msgid}" if entry.msgctxt else entry.msgid
+            assert catalog.get(key) == entry.msgstr, entry.msgid
 
 
 def test_public_api_is_rate_limited_per_address(client, settings):

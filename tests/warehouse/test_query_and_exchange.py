@@ -76,7 +76,8 @@ def test_a_big_filtered_count_is_estimated_from_a_sample(system, steward_agency,
     path = tmp_path / "big.parquet"
     con = duckdb.connect()
     con.execute(
-        f"COPY (SELECT i AS id, i % 4 AS nhom FROM range(1200000) t(i)) TO '{path}' (FORMAT parquet)"
+        "COPY (SELECT i AS id, i % 4 AS nhom FROM range(1200000) t(i)) "
+        f"TO '{path}' (FORMAT parquet)"
     )
     con.close()
     dataset = actions.create_dataset(

@@ -189,9 +189,9 @@ def dataset_rows(request: HttpRequest, slug: str):
     `_q` searches every text column without accents; `_sort=col` or `_sort=-col`;
     `_fields=a,b`; `_limit` (at most 1000) and `_offset`; `_facet=a,b` counts the 30
     most frequent values of each column within the filters (one second each; a facet that
-    runs out says `timed_out`); `_total=auto` (exact unless counting takes over a second,
-    then estimated from a sample), `exact`, `estimate` or `none` — `total_is_exact` says
-    which you got."""
+    runs out says `timed_out`); `_total=auto` (exact up to a million rows, estimated from
+    a sample above; unfiltered totals are exact), `exact`, `estimate` or `none` —
+    `total_is_exact` says which you got."""
     from tinhso.warehouse import rows
 
     try:

@@ -6,15 +6,16 @@ from django.conf import settings
 from django.db import models
 from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class Access(models.TextChoices):
     """The Law on Data's classes: open to anyone, shared between agencies, private to the
     owner."""
 
-    OPEN = "open", _("Open")
-    SHARED = "shared", _("Shared")
-    PRIVATE = "private", _("Private")
+    OPEN = "open", pgettext_lazy("data access", "Open")
+    SHARED = "shared", pgettext_lazy("data access", "Shared")
+    PRIVATE = "private", pgettext_lazy("data access", "Private")
 
 
 class Importance(models.TextChoices):

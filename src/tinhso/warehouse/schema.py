@@ -150,7 +150,8 @@ def clean(schema: dict[str, Any]) -> dict[str, Any]:
                 constraints[key] = str(value)
             else:
                 try:
-                    constraints[key] = float(value) if key in ("minimum", "maximum") else int(value)
+                    number = float(value) if key in ("minimum", "maximum") else int(value)
+                    constraints[key] = int(number) if float(number).is_integer() else number
                 except (TypeError, ValueError) as exc:
                     raise ValueError(
                         _("Field “%(name)s”: %(key)s must be a number.")
