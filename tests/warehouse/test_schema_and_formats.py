@@ -12,6 +12,7 @@ from django.utils import timezone
 
 from tinhso.agencies.models import Agency
 from tinhso.core.models import AuditEntry
+from tinhso.textengine import legacy
 from tinhso.warehouse import actions, quality, sandbox
 from tinhso.warehouse.models import Access, Frequency, Spatial, VersionStatus
 from tinhso.warehouse.schema import clean
@@ -285,3 +286,23 @@ def test_code_columns_stay_text_with_their_leading_zeros(system, dataset, tmp_pa
     fields = {f["name"]: f["type"] for f in version.schema["fields"]}
     assert fields == {"ma_xa": "string", "ten_xa": "string", "dan_so": "integer"}
     assert sandbox.run(system, 'SELECT ma_xa FROM "truong"').rows == [("00004",)]
+
+
+@pytest.mark.parametrize(
+    ("name", "encode"),
+    [
+        ("bom.csv", lambda text: text.encode("utf-8-sig")),
+        ("utf16.csv", lambda text: text.encode("utf-16")),
+        ("tab.tsv", lambda text: text.replace(",", "\t").encode("utf-8")),
+        ("semicolon.csv", lambda text: legacy.encode_as(text.replace(",", ";"), "cp1258")),
+    ],
+)
+def test_csv_variants_are_read(system, dataset, tmp_path, name, encode):
+    path = tmp_path / name
+    path.write_bytes(encode(GOOD))
+    version = actions.add_version(system, dataset, path)
+    assert version.status == VersionStatus.ACCEPTED, version.report
+    names = [f["name"] for f in version.schema["fields"]]
+    assert names == ["ma_truong", "ten_truong", "so_hoc_sinh", "ngay_thanh_lap"]
+    answer = sandbox.run(system, 'SELECT ten_truong FROM "truong" ORDER BY so_hoc_sinh DESC')
+    assert answer.rows[0] == ("THCS Hòa Thành",)

@@ -229,7 +229,10 @@ def detect(data: bytes) -> str:
 
 def sniff(sample: bytes, *, complete: bool = True) -> str | None:
     """The encoding of a text file from its first bytes (`complete`: the sample is the whole
-    file), or None when it is not text at all (NUL bytes: a workbook, an image)."""
+    file), or None when it is not text at all (NUL bytes: a workbook, an image). UTF-16 is
+    recognised by its byte-order mark, as Excel's "Unicode text" writes it."""
+    if sample.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return "utf-16"
     if b"\x00" in sample:
         return None
     try:

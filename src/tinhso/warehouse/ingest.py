@@ -80,6 +80,14 @@ def _encoding(path: Path) -> str:
 def _as_utf8(path: Path, encoding: str, folder: Path) -> Path:
     """A UTF-8 copy of a legacy-encoded file, converted line by line."""
     target = folder / "utf8.csv"
+    if encoding == "utf-16":
+        with (
+            path.open(encoding="utf-16", newline="") as src,
+            target.open("w", encoding="utf-8", newline="") as out,
+        ):
+            while chunk := src.read(1 << 20):
+                out.write(chunk)
+        return target
     with path.open("rb") as src, target.open("w", encoding="utf-8", newline="") as out:
         for line in src:
             out.write(legacy.decode_as(line, encoding))
