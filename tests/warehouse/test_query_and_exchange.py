@@ -275,7 +275,7 @@ def test_big_versions_are_served_from_a_duckdb_copy(system, steward_agency, tmp_
     assert from_copy.total == from_parquet.total == len(range(3, 150000, 7))
     assert from_copy.facets == from_parquet.facets
     second = actions.add_version(system, dataset, path, serve_now=True)
-    assert serving.copy_path(second).exists()
+    assert serving.copy_path(second).exists() and not serving.copy_path(first).exists()
     assert rows.page(system, "lon-phuc-vu", params).rows == from_copy.rows
 
 

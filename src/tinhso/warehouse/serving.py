@@ -6,7 +6,8 @@ decompression per request (80 ms for a filtered, sorted page at 10 million rows,
 and opening a fresh DuckDB instance costs 25–35 ms. A DuckDB file of the same rows,
 attached read-only once per process (any number of processes may), answers the same page
 in 15–20 ms. The copy is built by the task worker after a version is accepted, for
-versions of SERVING_ROWS rows or more; until it exists the Parquet file is read.
+versions of SERVING_ROWS rows or more; until it exists the Parquet file is read. Only the
+newest copy of a dataset is kept.
 
 Only queries the platform writes itself run here (rows.py: column names checked against
 the schema, values as parameters); callers' own SQL runs in the sandbox (sandbox.py).
@@ -60,6 +61,9 @@ def build(version: DatasetVersion) -> Path | None:
         con.close()
     Path(str(partial) + ".wal").unlink(missing_ok=True)
     partial.rename(target)
+    for older in target.parent.glob("*.duckdb"):
+        if older != target:  # only the current version is served; processes that still
+            older.unlink(missing_ok=True)  # have it attached keep reading until they move on
     return target
 
 
