@@ -14,7 +14,7 @@ from tinhso.agencies.auth import reader, signed_in
 from tinhso.core.access import NotFound
 from tinhso.warehouse import access, sandbox
 from tinhso.warehouse.models import Dataset
-from tinhso.warehouse.schema import table_type
+from tinhso.warehouse.schema import as_table_schema
 
 router = Router()
 
@@ -91,9 +91,7 @@ class DatasetOut(Schema):
     @staticmethod
     def resolve_primary_key(obj: Dataset) -> list[str]:
         current = obj.current
-        if current is None or not isinstance(current.schema, dict):
-            return []
-        return current.schema.get("primaryKey", [])
+        return as_table_schema(current.schema).get("primaryKey", []) if current else []
 
     @staticmethod
     def resolve_quality(obj: Dataset) -> dict:
@@ -119,14 +117,7 @@ class DatasetOut(Schema):
     @staticmethod
     def resolve_columns(obj: Dataset) -> list[dict]:
         current = obj.current
-        if current is None:
-            return []
-        if isinstance(current.schema, list):  # stored before Table Schemas
-            return [
-                {"name": c["name"], "type": table_type(c["type"]), "storage": c["type"]}
-                for c in current.schema
-            ]
-        return current.schema["fields"]
+        return as_table_schema(current.schema)["fields"] if current else []
 
 
 class DatasetDetailOut(DatasetOut):

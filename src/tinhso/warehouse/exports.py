@@ -103,11 +103,21 @@ def _json(chosen: rows.Selection) -> Iterator[bytes]:
     yield b"]"
 
 
-def geometry_columns(chosen: rows.Selection) -> tuple[str | None, tuple[str, str] | None]:
-    geometry = next((n for n in chosen.fields if n == "geometry"), None)
-    names = set(chosen.fields)
-    pair = next((p for p in LON_LAT if p[0] in names and p[1] in names), None)
+def _geometry_columns(names: list[str]) -> tuple[str | None, tuple[str, str] | None]:
+    """The geometry column, or else the longitude/latitude pair, among `names`."""
+    geometry = "geometry" if "geometry" in names else None
+    present = set(names)
+    pair = next((p for p in LON_LAT if p[0] in present and p[1] in present), None)
     return geometry, pair
+
+
+def has_geometry(names: list[str]) -> bool:
+    geometry, pair = _geometry_columns(names)
+    return bool(geometry or pair)
+
+
+def geometry_columns(chosen: rows.Selection) -> tuple[str | None, tuple[str, str] | None]:
+    return _geometry_columns(chosen.fields)
 
 
 def _geojson(chosen: rows.Selection) -> Iterator[bytes]:

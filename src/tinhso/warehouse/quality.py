@@ -13,6 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from tinhso.warehouse.models import FREQUENCY_DAYS, OPEN_LICENCES, Access, Dataset, Frequency
+from tinhso.warehouse.schema import as_table_schema
 
 DESCRIPTION_LENGTH = 100  # uData's QUALITY_DESCRIPTION_LENGTH
 
@@ -53,8 +54,8 @@ def assess(dataset: Dataset, current=None, now: dt.datetime | None = None) -> Qu
     """`current`: the dataset's current version when the caller has it already."""
     current = current if current is not None else dataset.current
     fields = (dataset.table_schema or {}).get("fields", [])
-    if not fields and current is not None and isinstance(current.schema, dict):
-        fields = current.schema.get("fields", [])
+    if not fields and current is not None:
+        fields = as_table_schema(current.schema)["fields"]
     documented = bool(fields) and all(
         (f.get("title") and f["title"] != f["name"]) or f.get("description") for f in fields
     )

@@ -83,6 +83,36 @@ def field_types(schema: dict | list) -> dict[str, str]:
     return {f["name"]: f.get("storage") or STORAGE[f["type"]] for f in schema.get("fields", [])}
 
 
+def as_table_schema(schema: dict | list) -> dict[str, Any]:
+    """A version's schema as a Table Schema (versions stored before them kept
+    [{name, type}] with DuckDB types)."""
+    if isinstance(schema, list):
+        return {
+            "fields": [
+                {"name": c["name"], "type": table_type(c["type"]), "storage": c["type"]}
+                for c in schema
+            ]
+        }
+    return schema
+
+
+def documented(schema: dict | list, dictionary: dict | None) -> list[dict[str, Any]]:
+    """A version's fields with the titles and descriptions of the steward's data
+    dictionary, which names the columns even before a version is checked against it."""
+    described = {f["name"]: f for f in (dictionary or {}).get("fields", [])}
+    return [
+        {
+            **f,
+            **{
+                k: v
+                for k, v in described.get(f["name"], {}).items()
+                if k in ("title", "description")
+            },
+        }
+        for f in as_table_schema(schema)["fields"]
+    ]
+
+
 def infer(con: duckdb.DuckDBPyConnection, table: str, rows: int) -> dict[str, Any]:
     """A Table Schema for `table`: types from DuckDB's reading, `required` where no cell is
     empty, and a primary key when the first identifier-like column is unique (tables up to

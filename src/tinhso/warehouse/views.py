@@ -17,7 +17,7 @@ from tinhso.agencies.models import Agency
 from tinhso.core.access import AccessDenied
 from tinhso.core.actors import actor_from_request
 from tinhso.core.text import fold
-from tinhso.warehouse import access, actions, changes, quality
+from tinhso.warehouse import access, actions, changes, exports, quality
 from tinhso.warehouse import schema as tableschema
 from tinhso.warehouse.forms import DatasetForm, UploadForm
 from tinhso.warehouse.models import Dataset, IngestJob, Theme, VersionStatus
@@ -133,28 +133,7 @@ def detail(request: HttpRequest, slug: str) -> HttpResponse:
     if not can_write:  # a rejected file's cells were never published
         versions = versions.filter(status=VersionStatus.ACCEPTED)
     current = dataset.current
-    fields = []
-    if current is not None:
-        schema = current.schema
-        if isinstance(schema, list):
-            schema = {
-                "fields": [
-                    {"name": c["name"], "type": tableschema.table_type(c["type"])} for c in schema
-                ]
-            }
-        # The steward's data dictionary names the columns even before a version uses it.
-        described = {f["name"]: f for f in (dataset.table_schema or {}).get("fields", [])}
-        fields = [
-            {
-                **f,
-                **{
-                    k: described[f["name"]][k]
-                    for k in ("title", "description")
-                    if k in described.get(f["name"], {})
-                },
-            }
-            for f in schema["fields"]
-        ]
+    fields = tableschema.documented(current.schema, dataset.table_schema) if current else []
     return render(
         request,
         "warehouse/detail.html",
@@ -163,9 +142,7 @@ def detail(request: HttpRequest, slug: str) -> HttpResponse:
             "current": current,
             "fields": fields,
             "primary_key": (
-                current.schema.get("primaryKey", [])
-                if current and isinstance(current.schema, dict)
-                else []
+                tableschema.as_table_schema(current.schema).get("primaryKey", []) if current else []
             ),
             "versions": versions[:30],
             "quality": quality.assess(dataset, current),
@@ -185,10 +162,7 @@ def detail(request: HttpRequest, slug: str) -> HttpResponse:
                 "timed_out": _("Counting took too long; add a filter and try again."),
                 "error": _("Could not load"),
             },
-            "has_geo": any(
-                f["name"] in ("geometry", "lon_wgs84", "kinh_do", "lon", "longitude")
-                for f in fields
-            ),
+            "has_geo": exports.has_geometry([f["name"] for f in fields]),
         },
     )
 
