@@ -57,7 +57,7 @@ print(json.dumps({"seconds": s, "rows": n, "rejected": bad,
 """
 
 OURS = """
-import json, os, resource, sys, tempfile, time
+import json, os, resource, shutil, sys, tempfile, time
 import django
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "tinhso.settings")
 django.setup()
@@ -75,6 +75,7 @@ except ingest.IngestError as exc:
            "first": exc.errors[:2]}
 out["seconds"] = time.perf_counter() - t
 out["peak_mb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+shutil.rmtree(folder, ignore_errors=True)
 print(json.dumps(out, ensure_ascii=False))
 """
 
