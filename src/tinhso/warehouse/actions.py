@@ -27,11 +27,24 @@ def warehouse_dir() -> Path:
     return Path(settings.DATA_DIR) / "warehouse"
 
 
+def _state(dataset: Dataset) -> dict:
+    """The audited state of a dataset: its fields and whom and where it covers."""
+    return {
+        **snapshot(dataset),
+        "communes": sorted(dataset.communes.values_list("code", flat=True)),
+        "shared_with": sorted(dataset.shared_with.values_list("code", flat=True)),
+    }
+
+
 @transaction.atomic
-def create_dataset(actor: Actor, *, slug: str, title: str, owner, **fields) -> Dataset:
+def create_dataset(
+    actor: Actor, *, slug: str, title: str, owner, communes=(), shared_with=(), **fields
+) -> Dataset:
     """A new, empty dataset owned by `owner` (an agency)."""
     dataset = Dataset.objects.create(slug=slug, title=title, owner=owner, **fields)
-    record(actor, "warehouse.create_dataset", dataset, after=snapshot(dataset))
+    dataset.communes.set(communes)
+    dataset.shared_with.set(shared_with)
+    record(actor, "warehouse.create_dataset", dataset, after=_state(dataset))
     return dataset
 
 
@@ -73,10 +86,10 @@ def add_version(
         parquet, rows = result.parquet, result.rows
         current = dataset.current
         if append and current is not None:
-            parquet, rows = ingest.append(Path(settings.DATA_DIR) / current.file, parquet, folder)
+            parquet, rows = ingest.append(current.path, parquet, folder)
         changes = None
         if current is not None:
-            changes = ingest.diff(Path(settings.DATA_DIR) / current.file, parquet)
+            changes = ingest.diff(current.path, parquet)
         number = _next_number(dataset)
         target = warehouse_dir() / dataset.slug / f"v{number}-{result.sha256[:12]}.parquet"
         target.parent.mkdir(parents=True, exist_ok=True)
@@ -148,7 +161,7 @@ def update_metadata(actor: Actor, dataset: Dataset, *, communes=None, shared_wit
     unknown = set(fields) - set(METADATA)
     if unknown:
         raise ValueError(f"not metadata: {sorted(unknown)}")
-    before = snapshot(dataset)
+    before = _state(dataset)
     for name, value in fields.items():
         setattr(dataset, name, value)
     dataset.full_clean(exclude=["owner", "slug"])
@@ -157,7 +170,7 @@ def update_metadata(actor: Actor, dataset: Dataset, *, communes=None, shared_wit
         dataset.communes.set(communes)
     if shared_with is not None:
         dataset.shared_with.set(shared_with)
-    record(actor, "warehouse.update_metadata", dataset, before=before, after=snapshot(dataset))
+    record(actor, "warehouse.update_metadata", dataset, before=before, after=_state(dataset))
     return dataset
 
 
@@ -216,15 +229,12 @@ def stage_upload(
     import uuid
 
     from tinhso.warehouse.tasks import run_ingest_job
-    from tinhso.warehouse.uploads import safe_name
+    from tinhso.warehouse.uploads import safe_name, store
 
     name = safe_name(upload.name or "upload")
     folder = staging_dir() / uuid.uuid4().hex
     folder.mkdir(parents=True)
-    target = folder / name
-    with target.open("wb") as out:
-        for chunk in upload.chunks(1 << 20):
-            out.write(chunk)
+    target = store(upload, folder / name)
     job = IngestJob.objects.create(
         dataset=dataset,
         staged=str(target.relative_to(settings.DATA_DIR)),

@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
-from django.conf import settings
 from django.utils.translation import gettext as _
 
 from tinhso.core.access import NotFound
@@ -30,7 +27,6 @@ def between(actor: Actor, slug: str, number: int, *, sample: int = 50) -> dict:
             "columns_added": [],
             "columns_removed": [],
         }
-    root = Path(settings.DATA_DIR)
-    found = ingest.diff(root / previous.file, root / version.file, sample=sample)
+    found = ingest.diff(previous.path, version.path, sample=sample)
     rows.audit_read(actor, dataset, {"_diff": number})
     return {"number": number, "previous": previous.number, **found}

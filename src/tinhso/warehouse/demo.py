@@ -420,7 +420,6 @@ def _rejected_upload(actor: Actor, dataset: Dataset, folder: Path) -> None:
     in words, a negative count), kept as a rejected version with its report while the
     first version stays live."""
     import duckdb
-    from django.conf import settings
 
     schema = dataset.current.schema
     fields = [{k: v for k, v in f.items() if k != "storage"} for f in schema["fields"]]
@@ -431,8 +430,7 @@ def _rejected_upload(actor: Actor, dataset: Dataset, folder: Path) -> None:
         if item["name"] == number:
             item["constraints"] = {"required": True, "minimum": 0}
     actions.set_schema(actor, dataset, {"fields": fields, "primaryKey": [key]})
-    source = Path(settings.DATA_DIR) / dataset.current.file
-    first = duckdb.sql(f"SELECT * FROM read_parquet('{source}') LIMIT 4").fetchall()  # noqa: S608
+    first = duckdb.sql(f"SELECT * FROM read_parquet('{dataset.current.path}') LIMIT 4").fetchall()  # noqa: S608
     names = [f["name"] for f in fields]
     rows = [list(r) for r in first]
     rows[1][0] = rows[0][0]  # the same code twice

@@ -89,12 +89,10 @@ def old_units(con: duckdb.DuckDBPyConnection, table: str) -> list[str]:
         f"CAST(t.{quoted(c)} AS VARCHAR) IS NOT DISTINCT FROM a.k{i}" for i, c in enumerate(columns)
     )
     con.execute(
-        f"CREATE TABLE {table}_units AS SELECT t.*, "  # noqa: S608
+        f"CREATE OR REPLACE TABLE {table} AS SELECT t.*, "  # noqa: S608
         + ", ".join(f"a.{quoted(c)}" for c in NEW_COLUMNS)
         + f" FROM {table} t LEFT JOIN unit_answers a ON {join} ORDER BY t.rowid"
     )
-    con.execute(f"DROP TABLE {table}")
-    con.execute(f"ALTER TABLE {table}_units RENAME TO {table}")
     notes = [
         _(
             "Old units in %(columns)s: %(n)s distinct addresses converted to the 2025 units, "
@@ -144,12 +142,11 @@ def vn2000(con: duckdb.DuckDBPyConnection, table: str) -> list[str]:
     converted = {"r": np.asarray(arrays["r"]), "lon": np.round(lon, 7), "lat": np.round(lat, 7)}
     con.register("vn2000_answers", converted)
     con.execute(
-        f"CREATE TABLE {table}_xy AS SELECT t.*, a.lon AS lon_wgs84, a.lat AS lat_wgs84 "  # noqa: S608
+        f"CREATE OR REPLACE TABLE {table} AS "  # noqa: S608
+        "SELECT t.*, a.lon AS lon_wgs84, a.lat AS lat_wgs84 "
         f"FROM {table} t LEFT JOIN vn2000_answers a ON t.rowid = a.r ORDER BY t.rowid"
     )
     con.unregister("vn2000_answers")
-    con.execute(f"DROP TABLE {table}")
-    con.execute(f"ALTER TABLE {table}_xy RENAME TO {table}")
     return [
         _("VN-2000 coordinates in %(x)s/%(y)s (%(crs)s) converted to lon_wgs84/lat_wgs84.")
         % {"x": x, "y": y, "crs": crs}

@@ -311,7 +311,7 @@ def to_parquet(
         "json": "read_json_auto(?)",
         "parquet": "read_parquet(?)",
     }[kind]
-    raw, target = folder / "raw.parquet", folder / "data.parquet"
+    target = folder / "data.parquet"
     con = duckdb.connect()
     # Progress is measured for the watcher, never printed on the terminal.
     con.execute("SET enable_progress_bar = true")
@@ -325,21 +325,23 @@ def to_parquet(
     try:
         with _watching(con, progress, 0, 90):
             con.execute(
-                f"COPY (SELECT * FROM {reader}) TO {sql_string(raw)} "  # noqa: S608
+                f"COPY (SELECT * FROM {reader}) TO {sql_string(target)} "  # noqa: S608
                 "(FORMAT parquet, COMPRESSION zstd)",
                 [str(source)],
             )
         if kind == "csv":
             _check_rejects(con, refuse)
-        con.execute(f"CREATE VIEW incoming AS SELECT * FROM read_parquet({sql_string(raw)})")  # noqa: S608
+        con.execute(f"CREATE VIEW incoming AS FROM read_parquet({sql_string(target)})")  # noqa: S608
         rows = con.execute("SELECT count(*) FROM incoming").fetchone()[0]
         if rows == 0:
             raise refuse(_("The file has no data rows."))
         names = [row[0] for row in con.execute("DESCRIBE incoming").fetchall()]
-        if schema or enrich.wanted(names):
-            # Checks by row number and added columns work on a table (spilling if big).
+        rewritten = bool(schema) or enrich.wanted(names)
+        if rewritten:
+            # Checks by row number and added columns work on a table (spilling if big),
+            # written back over the file at the end.
             con.execute("DROP VIEW incoming")
-            con.execute(f"CREATE TABLE incoming AS FROM read_parquet({sql_string(raw)})")  # noqa: S608
+            con.execute(f"CREATE TABLE incoming AS FROM read_parquet({sql_string(target)})")  # noqa: S608
         if schema:
             errors, total = tableschema.validate(
                 con, "incoming", schema, first_row=2 if kind == "csv" else 1
@@ -352,29 +354,26 @@ def to_parquet(
                     total,
                 )
             con.execute(
-                f"CREATE TABLE typed AS SELECT {tableschema.select_typed(schema)} "  # noqa: S608
-                "FROM incoming ORDER BY rowid"
+                "CREATE OR REPLACE TABLE incoming AS "  # noqa: S608
+                f"SELECT {tableschema.select_typed(schema)} FROM incoming ORDER BY rowid"
             )
-            con.execute("DROP TABLE incoming")
-            con.execute("ALTER TABLE typed RENAME TO incoming")
-        if schema or enrich.wanted(names):
+        if rewritten:
             notes += enrich.old_units(con, "incoming") + enrich.vn2000(con, "incoming")
             with _watching(con, progress, 90, 100):
                 con.execute(
                     f"COPY incoming TO {sql_string(target)} (FORMAT parquet, COMPRESSION zstd)"
                 )
-        else:
-            raw.rename(target)
-            con.execute("DROP VIEW incoming")
-            con.execute(f"CREATE VIEW incoming AS FROM read_parquet({sql_string(target)})")  # noqa: S608
         schema = _final_schema(con, rows, schema)
     except duckdb.Error as exc:
+        target.unlink(missing_ok=True)
         raise refuse(
             _("The file could not be read as a table: %(reason)s") % {"reason": exc}
         ) from exc
+    except IngestError:
+        target.unlink(missing_ok=True)  # nothing of a rejected file is kept
+        raise
     finally:
         con.close()
-        raw.unlink(missing_ok=True)
     return Ingested(target, rows, schema, encoding or kind, checksum.result(), notes)
 
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from django.conf import settings
 from django.db import models
 from django.utils.functional import cached_property
@@ -183,6 +185,11 @@ class DatasetVersion(models.Model):
 
     def __str__(self) -> str:
         return f"{self.dataset.slug} v{self.number}"
+
+    @property
+    def path(self) -> Path:
+        """The accepted version's Parquet file."""
+        return Path(settings.DATA_DIR) / self.file
 
 
 class JobStatus(models.TextChoices):

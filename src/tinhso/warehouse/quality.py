@@ -6,9 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
-from pathlib import Path
 
-from django.conf import settings
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -62,7 +60,7 @@ def assess(dataset: Dataset, current=None, now: dt.datetime | None = None) -> Qu
     licence_ok = bool(dataset.licence) and (
         dataset.access != Access.OPEN or dataset.licence in OPEN_LICENCES
     )
-    available = current is not None and (Path(settings.DATA_DIR) / current.file).exists()
+    available = current is not None and current.path.exists()
     return Quality(
         [
             Criterion("licence", _("An open licence (or, for shared data, its terms)"), licence_ok),

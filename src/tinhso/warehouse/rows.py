@@ -226,23 +226,11 @@ def page(actor: Actor, slug: str, params: dict[str, str]) -> Page:
     if mode not in TOTAL_MODES:
         raise sandbox.QueryRefused(_("_total is one of: auto, exact, estimate, none."))
     facets = [f for f in (params.get("_facet") or "").split(",") if f]
-    con, chosen.table = serving.cursor_for(chosen.version)
-    timer = threading.Timer(sandbox.TIME_LIMIT, con.interrupt)
-    timer.start()
-    try:
-        cursor = con.execute(chosen.select() + f" LIMIT {limit} OFFSET {offset}", chosen.values)
-        columns, rows = [d[0] for d in cursor.description], cursor.fetchall()
+    cursor, chosen.table = serving.cursor_for(chosen.version)
+    with sandbox.guarded(cursor) as con:
+        answer = con.execute(chosen.select() + f" LIMIT {limit} OFFSET {offset}", chosen.values)
+        columns, rows = [d[0] for d in answer.description], answer.fetchall()
         total, exact = _total(con, chosen, mode)
         facet_counts = _facets(con, chosen, facets) if facets else {}
-    except duckdb.InterruptException as exc:
-        raise sandbox.QueryRefused(
-            _("The query ran longer than %(s)s seconds and was stopped.")
-            % {"s": sandbox.TIME_LIMIT}
-        ) from exc
-    except duckdb.Error as exc:
-        raise sandbox.QueryRefused(_("The query failed: %(reason)s") % {"reason": exc}) from exc
-    finally:
-        timer.cancel()
-        con.close()
     audit_read(actor, chosen.dataset, params)
     return Page(columns, rows, total, exact, limit, offset, facet_counts)

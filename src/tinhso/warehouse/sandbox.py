@@ -16,7 +16,6 @@ from pathlib import Path
 
 import duckdb
 import sqlglot
-from django.conf import settings
 from django.utils.translation import gettext as _
 from sqlglot import exp
 
@@ -61,7 +60,7 @@ def _connection(datasets, output: Path | None = None) -> duckdb.DuckDBPyConnecti
     for dataset in datasets:
         current = dataset.current
         if current is not None and current.file:
-            views[dataset.slug] = str(Path(settings.DATA_DIR) / current.file)
+            views[dataset.slug] = str(current.path)
     con = duckdb.connect(config={"threads": 2})
     allowed = list(views.values()) + ([str(output)] if output else [])
     con.execute("SET allowed_paths = ?", [allowed or ["/nonexistent"]])
@@ -88,7 +87,16 @@ def sandboxed(
 ) -> Iterator[duckdb.DuckDBPyConnection]:
     """A sandboxed connection over `datasets` (and allowed to write `output`, one file),
     interrupted after `seconds`; DuckDB's errors come out as QueryRefused."""
-    con = _connection(datasets, output)
+    with guarded(_connection(datasets, output), seconds=seconds) as con:
+        yield con
+
+
+@contextmanager
+def guarded(
+    con: duckdb.DuckDBPyConnection, *, seconds: float = TIME_LIMIT
+) -> Iterator[duckdb.DuckDBPyConnection]:
+    """`con`, interrupted after `seconds` and closed at the end; DuckDB's errors come out
+    as QueryRefused with the reason."""
     timer = threading.Timer(seconds, con.interrupt)
     timer.start()
     try:

@@ -43,6 +43,13 @@ TYPE_LABELS = {
     "any": gettext_lazy("any"),
 }
 CONSTRAINTS = ("required", "unique", "minimum", "maximum", "minLength", "maxLength", "pattern")
+# The bound constraints as SQL conditions a cell breaks (numbers checked by `clean`).
+BOUNDS = {
+    "minimum": "{typed} < {limit}",
+    "maximum": "{typed} > {limit}",
+    "minLength": "length({text}) < {limit}",
+    "maxLength": "length({text}) > {limit}",
+}
 MAX_ERRORS = 1000
 # Proving a column unique costs a full hash aggregation (1.5 s at 10 million rows, a third
 # of reading the file): above this size the key is left for the steward to declare.
@@ -78,9 +85,8 @@ def quoted(name: str) -> str:
 
 def field_types(schema: dict | list) -> dict[str, str]:
     """{column: DuckDB storage type} of a stored version's schema (either shape)."""
-    if isinstance(schema, list):  # versions stored before Table Schemas: [{name, type}]
-        return {c["name"]: c["type"] for c in schema}
-    return {f["name"]: f.get("storage") or STORAGE[f["type"]] for f in schema.get("fields", [])}
+    fields = as_table_schema(schema).get("fields", [])
+    return {f["name"]: f.get("storage") or STORAGE[f["type"]] for f in fields}
 
 
 def as_table_schema(schema: dict | list) -> dict[str, Any]:
@@ -250,39 +256,17 @@ def validate(
         name, col = field["name"], quoted(field["name"])
         storage = STORAGE[field["type"]]
         typed = f"TRY_CAST({col} AS {storage})"
-        present_cell = f"{col} IS NOT NULL AND CAST({col} AS VARCHAR) <> ''"
+        text = f"CAST({col} AS VARCHAR)"
+        present_cell = f"{col} IS NOT NULL AND {text} <> ''"
         if field["type"] not in ("string", "any", "geojson"):
             checks.append(("type-error", f"{present_cell} AND {typed} IS NULL", name, number))
         constraints = field.get("constraints") or {}
         if constraints.get("required"):
             checks.append(("constraint-error:required", f"NOT ({present_cell})", name, number))
-        if "minimum" in constraints:
-            checks.append(
-                ("constraint-error:minimum", f"{typed} < {constraints['minimum']}", name, number)
-            )
-        if "maximum" in constraints:
-            checks.append(
-                ("constraint-error:maximum", f"{typed} > {constraints['maximum']}", name, number)
-            )
-        text = f"CAST({col} AS VARCHAR)"
-        if "minLength" in constraints:
-            checks.append(
-                (
-                    "constraint-error:minLength",
-                    f"length({text}) < {int(constraints['minLength'])}",
-                    name,
-                    number,
-                )
-            )
-        if "maxLength" in constraints:
-            checks.append(
-                (
-                    "constraint-error:maxLength",
-                    f"length({text}) > {int(constraints['maxLength'])}",
-                    name,
-                    number,
-                )
-            )
+        for key, condition in BOUNDS.items():
+            if key in constraints:
+                bound = condition.format(typed=typed, text=text, limit=constraints[key])
+                checks.append((f"constraint-error:{key}", bound, name, number))
         if "pattern" in constraints:
             pattern = "'" + constraints["pattern"].replace("'", "''") + "'"
             checks.append(
@@ -313,11 +297,11 @@ def validate(
                     cell=cell,
                 )
             )
-    key = (
+    columns = (
         schema.get("primaryKey")
         or [f["name"] for f in schema["fields"] if (f.get("constraints") or {}).get("unique")][:1]
     )
-    for columns in [key] if key else []:
+    if columns:
         cols = ", ".join(quoted(c) for c in columns)
         found = con.execute(
             f"SELECT rowid, concat_ws(', ', {cols}), count(*) OVER () FROM ("  # noqa: S608

@@ -20,7 +20,6 @@ import threading
 from pathlib import Path
 
 import duckdb
-from django.conf import settings
 
 from tinhso.warehouse.ingest import sql_string
 from tinhso.warehouse.models import DatasetVersion
@@ -30,16 +29,11 @@ MEMORY_LIMIT = "512MB"  # per web process
 
 _lock = threading.Lock()
 _instance: tuple[int, duckdb.DuckDBPyConnection] | None = None
-_attached: dict[int, str] = {}  # version id → alias, in this process
-_current_alias: dict[int, str] = {}  # dataset id → alias of its attached version
-
-
-def parquet_path(version: DatasetVersion) -> Path:
-    return Path(settings.DATA_DIR) / version.file
+_served: dict[int, int] = {}  # dataset id → the version whose copy this process attached
 
 
 def copy_path(version: DatasetVersion) -> Path:
-    return parquet_path(version).with_suffix(".duckdb")
+    return version.path.with_suffix(".duckdb")
 
 
 def build(version: DatasetVersion) -> Path | None:
@@ -54,7 +48,7 @@ def build(version: DatasetVersion) -> Path | None:
     con = duckdb.connect(str(partial))
     try:
         con.execute(
-            f"CREATE TABLE data AS FROM read_parquet({sql_string(parquet_path(version))})"  # noqa: S608
+            f"CREATE TABLE data AS FROM read_parquet({sql_string(version.path)})"  # noqa: S608
         )
         con.execute("CHECKPOINT")
     finally:
@@ -76,8 +70,7 @@ def _shared() -> duckdb.DuckDBPyConnection:
             con.execute(f"SET memory_limit = '{MEMORY_LIMIT}'")
             con.execute("SET enable_object_cache = true")  # Parquet metadata between requests
             _instance = (os.getpid(), con)
-            _attached.clear()
-            _current_alias.clear()
+            _served.clear()
         return _instance[1]
 
 
@@ -85,18 +78,15 @@ def cursor_for(version: DatasetVersion) -> tuple[duckdb.DuckDBPyConnection, str]
     """A cursor of this process's instance, and the SQL that names the version's rows:
     its attached serving copy when there is one, else its Parquet file."""
     shared = _shared()
-    copy = copy_path(version)
-    if not copy.exists():
-        return shared.cursor(), f"read_parquet({sql_string(parquet_path(version))})"
+    alias = f"v{version.pk}"
     with _lock:
-        alias = _attached.get(version.pk)
-        if alias is None:
-            alias = f"v{version.pk}"
+        previous = _served.get(version.dataset_id)
+        if previous != version.pk:
+            copy = copy_path(version)
+            if not copy.exists():
+                return shared.cursor(), f"read_parquet({sql_string(version.path)})"
             shared.execute(f"ATTACH {sql_string(copy)} AS {alias} (READ_ONLY)")
-            _attached[version.pk] = alias
-            previous = _current_alias.get(version.dataset_id)
-            if previous and previous != alias:  # a newer version replaced it
-                shared.execute(f"DETACH {previous}")
-                _attached.pop(int(previous[1:]), None)
-            _current_alias[version.dataset_id] = alias
+            if previous is not None:  # a newer version replaced it
+                shared.execute(f"DETACH v{previous}")
+            _served[version.dataset_id] = version.pk
     return shared.cursor(), f"{alias}.data"

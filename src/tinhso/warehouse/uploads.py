@@ -51,6 +51,14 @@ def _body_name(request: HttpRequest, filename: str | None) -> str:
     return "upload" + extension
 
 
+def store(upload, path: Path) -> Path:
+    """An uploaded file (Django's UploadedFile) written to `path` chunk by chunk."""
+    with path.open("wb") as out:
+        for chunk in upload.chunks(CHUNK):
+            out.write(chunk)
+    return path
+
+
 @contextmanager
 def received(request: HttpRequest, filename: str | None = None) -> Iterator[tuple[Path, str]]:
     """(path, name) of the uploaded file: multipart field `file`, or the request body."""
@@ -61,10 +69,7 @@ def received(request: HttpRequest, filename: str | None = None) -> Iterator[tupl
             if upload is None:
                 raise HttpError(400, _("Send the file in the form field “file”."))
             name = safe_name(filename or upload.name or "upload")
-            path = folder / name
-            with path.open("wb") as out:
-                for chunk in upload.chunks(CHUNK):
-                    out.write(chunk)
+            path = store(upload, folder / name)
         else:
             name = _body_name(request, filename)
             path = folder / name

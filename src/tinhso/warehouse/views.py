@@ -88,11 +88,7 @@ def create(request: HttpRequest) -> HttpResponse:
         initial={"owner": owners.first()},
     )
     if request.method == "POST" and form.is_valid():
-        data = dict(form.cleaned_data)
-        communes, shared_with = data.pop("communes"), data.pop("shared_with")
-        dataset = actions.create_dataset(actor, **data)
-        dataset.communes.set(communes)
-        dataset.shared_with.set(shared_with)
+        dataset = actions.create_dataset(actor, **form.cleaned_data)
         messages.success(request, _("Dataset created. Upload its first file."))
         return redirect("warehouse_upload", dataset.slug)
     return render(request, "warehouse/dataset_form.html", {"form": form, "dataset": None})
@@ -111,15 +107,9 @@ def edit(request: HttpRequest, slug: str) -> HttpResponse:
         request.POST or None, instance=dataset, province_code=settings.TINHSO_PROVINCE
     )
     if request.method == "POST" and form.is_valid():
-        data = dict(form.cleaned_data)
-        communes, shared_with = data.pop("communes"), data.pop("shared_with")
-        actions.update_metadata(
-            actor,
-            Dataset.objects.get(pk=dataset.pk),
-            communes=communes,
-            shared_with=shared_with,
-            **data,
-        )
+        # A fresh copy: validating the form already wrote its values onto `dataset`,
+        # and the audit entry needs the state before.
+        actions.update_metadata(actor, Dataset.objects.get(pk=dataset.pk), **form.cleaned_data)
         messages.success(request, _("Saved."))
         return redirect("warehouse_dataset", dataset.slug)
     return render(request, "warehouse/dataset_form.html", {"form": form, "dataset": dataset})
