@@ -34,6 +34,7 @@ test-browser: install-test
 
 lint: install-test
 	$(BIN)/ruff check src tests benchmarks
+	$(BIN)/lint-imports pyproject.toml --no-cache
 	$(BIN)/ruff format --check src tests benchmarks
 
 check: install-test

@@ -44,7 +44,7 @@ def province(db):
 
 @pytest.fixture
 def demo_password(db) -> str:
-    from tinhso.core.demo import demo_password
+    from tinhso.agencies.demo import demo_password
 
     return demo_password()
 

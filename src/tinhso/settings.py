@@ -1,4 +1,4 @@
-"""Django settings. Every value an operator may change comes from `tinhso.conf`."""
+"""Django settings. Every value an operator may change comes from `tinhso.core.conf`."""
 
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ import dj_database_url
 from django.utils.translation import gettext_lazy as _
 from xstatic.pkg import leaflet as xstatic_leaflet
 
-from tinhso import conf
+from tinhso.core import conf
 
 PACKAGE_DIR = Path(__file__).resolve().parent
 DATA_DIR = Path(conf.value("TINHSO_DATA_DIR")).expanduser().resolve()
@@ -63,6 +63,7 @@ INSTALLED_APPS = [
     "tinhso.feedback",
     "tinhso.textengine",
     "tinhso.warehouse",
+    "tinhso.site",
 ]
 
 MIDDLEWARE = [
@@ -80,13 +81,14 @@ MIDDLEWARE = [
     "tinhso.core.middleware.AccessDeniedMiddleware",
 ]
 
-ROOT_URLCONF = "tinhso.urls"
+ROOT_URLCONF = "tinhso.site.urls"
 WSGI_APPLICATION = "tinhso.wsgi.application"
 
 TEMPLATES = [
     {
         "BACKEND": "django.template.backends.django.DjangoTemplates",
-        "DIRS": [PACKAGE_DIR / "templates"],
+        # The page shell (base.html, errors, sign-in) overrides the admin's own templates.
+        "DIRS": [PACKAGE_DIR / "site" / "templates"],
         "APP_DIRS": True,
         "OPTIONS": {
             "context_processors": [
@@ -94,7 +96,7 @@ TEMPLATES = [
                 "django.template.context_processors.i18n",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
-                "tinhso.core.context.shell",
+                "tinhso.site.context.shell",
             ],
         },
     },

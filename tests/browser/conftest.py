@@ -56,7 +56,7 @@ def browser():
 def demo(transactional_db):
     """Transactional tests start from an empty database: build the demo province."""
     call_command("demo", stdout=io.StringIO())
-    from tinhso.core.demo import demo_password
+    from tinhso.agencies.demo import demo_password
 
     return demo_password()
 

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from tinhso.conf import SETTINGS
+from tinhso.core.conf import SETTINGS
 
 DOCS = Path(__file__).resolve().parents[2] / "docs" / "configuration.md"
 
@@ -50,7 +50,7 @@ def test_production_settings_pass_check_deploy(tmp_path):
 
 
 def test_a_bad_boolean_is_refused_with_its_name(monkeypatch):
-    from tinhso.conf import value
+    from tinhso.core.conf import value
 
     monkeypatch.setenv("TINHSO_HTTPS", "maybe")
     with pytest.raises(SystemExit, match="TINHSO_HTTPS"):

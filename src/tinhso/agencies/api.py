@@ -3,7 +3,6 @@ API tokens."""
 
 import datetime as dt
 
-from django.conf import settings
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
@@ -14,7 +13,8 @@ from tinhso.agencies import access, actions
 from tinhso.agencies.auth import signed_in
 from tinhso.agencies.models import Agency, AgencyKind, ApiToken
 from tinhso.core.actors import actor_from_request
-from tinhso.units.models import Commune, Province
+from tinhso.units import province as home_province
+from tinhso.units.models import Commune
 
 router = Router()
 tokens_router = Router()
@@ -119,7 +119,7 @@ def create_agency(request: HttpRequest, payload: AgencyIn):
     """Administrators only."""
     actor = actor_from_request(request)
     access.require_agency_manager(actor)
-    province = Province.objects.get(code=settings.TINHSO_PROVINCE)
+    province = home_province.home_or_404()
     parent = access.agency_for_reader(actor, payload.parent) if payload.parent else None
     commune = _communes([payload.commune])[0] if payload.commune else None
     if Agency.objects.filter(code=payload.code).exists():

@@ -4,11 +4,38 @@ commune) and one demo account per role. Contacts are left empty rather than inve
 
 from __future__ import annotations
 
+import json
+import secrets
+from pathlib import Path
+
+from django.conf import settings
+
 from tinhso.agencies import actions
 from tinhso.agencies.models import Agency, AgencyKind, Role, User
 from tinhso.core.actors import Actor
-from tinhso.core.demo import demo_password
 from tinhso.units.models import Province
+
+
+def credentials_path() -> Path:
+    return Path(settings.DATA_DIR) / "demo-credentials.json"
+
+
+def demo_password() -> str:
+    """The demo accounts' password: generated once per data folder and kept there, so
+    running the demo again prints the same one."""
+    path = credentials_path()
+    if path.exists():
+        return json.loads(path.read_text())["password"]
+    password = "demo-" + secrets.token_urlsafe(9)
+    path.write_text(json.dumps({"password": password}))
+    path.chmod(0o600)
+    return password
+
+
+def is_demo_installation() -> bool:
+    """True when `tinhso demo` has created agencies here; pages then say so."""
+    return Agency.objects.filter(is_demo=True).exists()
+
 
 # (code, name, kind) — Decree 45/2025/NĐ-CP, art. 9: the specialised agencies of every
 # province, plus the provincial police, which receives citizens' reports too.

@@ -271,12 +271,10 @@ def _existing(idempotency_key: str | None, channel: str, external_id: str | None
 
 
 def _commune_at(lat: float, lon: float) -> Commune | None:
-    from django.conf import settings
-
+    from tinhso.units import province as home_province
     from tinhso.units.geo import locator
-    from tinhso.units.models import Province
 
-    province = Province.objects.filter(code=settings.TINHSO_PROVINCE).first()
+    province = home_province.home()
     cell = locator(province).locate(lat, lon) if province else None
     return Commune.objects.filter(pk=cell.commune_id).first() if cell else None
 

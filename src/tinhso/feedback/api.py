@@ -5,7 +5,6 @@ import hashlib
 import hmac
 import json
 
-from django.conf import settings
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
 from ninja import Field as SchemaField
@@ -18,6 +17,7 @@ from tinhso.feedback import access, actions
 from tinhso.feedback.classify import proposer
 from tinhso.feedback.models import Channel, Field, InboundChannel, Report, Track
 from tinhso.feedback.privacy import mask_personal_data
+from tinhso.units import province as home_province
 from tinhso.units.models import Commune
 
 router = Router()
@@ -105,7 +105,7 @@ def _commune(code: str | None) -> Commune | None:
     if not code:
         return None
     commune = Commune.objects.filter(
-        code=code.zfill(5), province__code=settings.TINHSO_PROVINCE
+        code=code.zfill(5), province__code=home_province.code()
     ).first()
     if commune is None:
         raise HttpError(

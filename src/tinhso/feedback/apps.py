@@ -10,10 +10,13 @@ class FeedbackConfig(AppConfig):
     def ready(self) -> None:
         from tinhso.core import nav, schedule
         from tinhso.feedback import notify  # noqa: F401 - connects the event subscribers
+        from tinhso.feedback.training import PURPOSE
+        from tinhso.textengine import trainers
 
         schedule.every(15, "tinhso.feedback.tasks.remind_deadlines")
         schedule.every(5, "tinhso.feedback.tasks.refresh_scorecards")
         schedule.every(24 * 60, "tinhso.feedback.tasks.retrain_classifier")
+        trainers.register(PURPOSE, "tinhso.feedback.tasks.retrain_classifier")
 
         nav.register(
             nav.NavItem("report", _("Report a problem"), "feedback_new", "public", order=10)

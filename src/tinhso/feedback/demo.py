@@ -15,6 +15,7 @@ from tinhso.core.actors import Actor
 from tinhso.feedback import actions
 from tinhso.feedback.models import Channel, Field, Report, Routing, Tier, TierDeadline
 from tinhso.feedback.routing import responsible_agency
+from tinhso.textengine.models import ClassifierVersion
 from tinhso.units.models import Province
 
 # (code, name, English name, parent code, tier, routing, agency code, requires contact,
@@ -298,3 +299,22 @@ def _advance(
     actions.close_report(actor, report, resolution="fixed")
     if rng.random() < 0.6:
         actions.rate_report(actor, report, rating=rng.choice([3, 4, 4, 5, 5, 2]))
+
+
+def seed_classifier(actor: Actor, province: Province, out) -> None:
+    """Demo step: a seed field classifier, trained on the demo reports that the demo's
+    operators confirmed (demo texts, labelled as demo)."""
+    from tinhso.feedback.training import PURPOSE, NotEnoughExamples, train_from_history
+
+    if ClassifierVersion.objects.filter(purpose=PURPOSE).exists():
+        out("Bộ phân loại / classifier: đã có / already there")
+        return
+    try:
+        version = train_from_history(actor, is_demo=True)
+    except NotEnoughExamples as exc:
+        out(exc.message)
+        return
+    out(
+        f"Bộ phân loại mẫu / seed classifier: {version.summary['examples']} ví dụ / examples, "
+        f"macro-F1 {version.macro_f1}"
+    )

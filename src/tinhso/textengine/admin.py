@@ -2,7 +2,7 @@ from django.contrib import admin, messages
 from django.utils.translation import gettext_lazy as _
 
 from tinhso.core.actors import actor_from_request
-from tinhso.textengine import actions
+from tinhso.textengine import actions, trainers
 from tinhso.textengine.models import ClassifierVersion
 
 
@@ -46,9 +46,12 @@ class ClassifierVersionAdmin(admin.ModelAdmin):
 
     @admin.action(description=_("Train a new version from the confirmed reports now"))
     def train_now(self, request, queryset):
-        from tinhso.feedback.tasks import retrain_classifier
-
-        retrain_classifier.enqueue()
+        purposes = sorted(set(queryset.values_list("purpose", flat=True)))
+        if not any([trainers.enqueue(purpose) for purpose in purposes]):
+            self.message_user(
+                request, _("Nothing trains these versions' classifier."), messages.ERROR
+            )
+            return
         self.message_user(
             request, _("Training is queued; the new version appears here when it is done.")
         )

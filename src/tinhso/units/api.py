@@ -1,6 +1,5 @@
 """Public API of administrative units: no sign-in needed."""
 
-from django.conf import settings
 from django.db.models import Count, Q
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
@@ -10,6 +9,7 @@ from ninja.pagination import LimitOffsetPagination, paginate
 from tinhso.core.access import NotFound
 from tinhso.core.text import fold
 from tinhso.units import geo, lookup
+from tinhso.units import province as home_province
 from tinhso.units.models import Commune, CommuneKind, Province
 
 router = Router()
@@ -173,7 +173,7 @@ def locate(
 ):
     """The commune containing a WGS84 point, in this installation's province unless
     `province` says otherwise."""
-    prov = _province(province or settings.TINHSO_PROVINCE)
+    prov = _province(province or home_province.code())
     cell = geo.locator(prov).locate(lat, lon)
     if cell is None:
         raise NotFound(

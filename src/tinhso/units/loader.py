@@ -262,7 +262,8 @@ def load_units(actor: Actor | None = None, *, force: bool = False) -> ReferenceD
         source=PACKAGE, version=package_version(), counts=counts
     )
     record(actor or Actor.system("units loader"), "units.load_units", load, after=counts)
-    from tinhso.units import lookup
+    from tinhso.units import lookup, province
 
     lookup.invalidate()
+    province.forget()
     return load

@@ -2,27 +2,23 @@
 
 from __future__ import annotations
 
-from django.conf import settings
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, render
+from django.shortcuts import render
 from django.utils.translation import gettext as _
 
 from tinhso.core.actors import actor_from_request
 from tinhso.core.text import fold
 from tinhso.units import access, actions, lookup
+from tinhso.units import province as home_province
 from tinhso.units.boundaries import VN2000_CHOICES, BoundaryFileError
-from tinhso.units.models import BoundaryUpload, CommuneKind, Province
+from tinhso.units.models import BoundaryUpload, CommuneKind
 
 MAX_BOUNDARY_FILE = 200 * 1024 * 1024
 
 
-def _home_province() -> Province:
-    return get_object_or_404(Province, code=settings.TINHSO_PROVINCE)
-
-
 def unit_index(request: HttpRequest) -> HttpResponse:
-    province = _home_province()
+    province = home_province.home_or_404()
     communes = province.communes.all()
     q = (request.GET.get("q") or "").strip()
     kind = request.GET.get("kind") or ""
@@ -50,7 +46,7 @@ def unit_index(request: HttpRequest) -> HttpResponse:
 
 
 def convert_page(request: HttpRequest) -> HttpResponse:
-    province = _home_province()
+    province = home_province.home_or_404()
     values = {k: (request.GET.get(k) or "").strip() for k in ("province", "district", "ward")}
     result = error = None
     if any(values.values()):
@@ -76,7 +72,7 @@ def convert_page(request: HttpRequest) -> HttpResponse:
 def boundary_upload(request: HttpRequest) -> HttpResponse:
     actor = actor_from_request(request)
     access.require_boundary_manager(actor)
-    province = _home_province()
+    province = home_province.home_or_404()
     upload = error = None
     crs = request.POST.get("crs") or "EPSG:4326"
     if request.method == "POST":

@@ -14,6 +14,7 @@ from tinhso.core.actions import record, snapshot
 from tinhso.core.actors import Actor
 from tinhso.core.events import emit
 from tinhso.warehouse import ingest
+from tinhso.warehouse.errors import IngestError
 from tinhso.warehouse.models import (
     Dataset,
     DatasetVersion,
@@ -73,7 +74,7 @@ def add_version(
                 schema=dataset.table_schema or None,
                 progress=progress,
             )
-        except ingest.IngestError as exc:
+        except IngestError as exc:
             return _store(
                 actor,
                 dataset,

@@ -11,9 +11,8 @@ import io
 import tempfile
 from pathlib import Path
 
-from django.conf import settings
-
 from tinhso.core.actors import Actor
+from tinhso.units import province as home_province
 from tinhso.warehouse import actions
 from tinhso.warehouse.models import Access, Dataset, Frequency, Importance, Spatial
 
@@ -26,7 +25,7 @@ def _communes() -> tuple[list[str], list[list]]:
     header = ["ma_xa", "ten_xa", "loai", "ma_tinh", "ten_tinh", "vi_do", "kinh_do", "dien_tich_km2"]
     rows = [
         [c.code, c.name, c.kind, c.province.code, c.province.name, c.lat, c.lon, c.area_km2]
-        for c in Commune.objects.filter(province__code=settings.TINHSO_PROVINCE)
+        for c in Commune.objects.filter(province__code=home_province.code())
         .select_related("province")
         .order_by("code")
     ]

@@ -23,6 +23,7 @@ from tinhso.units.boundaries import (
     read_shapefile_zip,
     transform_xy,
 )
+from tinhso.warehouse.errors import IngestError
 
 GEOMETRY = "geometry"
 
@@ -56,8 +57,6 @@ def _plain(value):
 def to_ndjson(path: Path, folder: Path) -> tuple[Path, list[str]]:
     """The features of a GeoJSON file or zipped Shapefile as NDJSON rows in `folder`, and
     notes for the report (which coordinate system was converted)."""
-    from tinhso.warehouse.ingest import IngestError
-
     data = path.read_bytes()
     try:
         if path.suffix.lower() == ".zip":

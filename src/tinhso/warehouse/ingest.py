@@ -28,6 +28,7 @@ from django.utils.translation import gettext as _
 from tinhso.textengine import legacy
 from tinhso.warehouse import enrich, geo
 from tinhso.warehouse import schema as tableschema
+from tinhso.warehouse.errors import IngestError
 
 SAMPLE = 256 * 1024
 
@@ -40,24 +41,6 @@ class Ingested:
     encoding: str
     sha256: str
     notes: list[str] = field(default_factory=list)
-
-
-@dataclass
-class IngestError(Exception):
-    message: str
-    sha256: str = ""
-    encoding: str = ""
-    errors: list[dict] = field(default_factory=list)
-    total: int = 0
-
-    def report(self) -> dict:
-        """The Frictionless report's shape: valid, stats, errors (at most 1,000 listed)."""
-        return {
-            "valid": False,
-            "message": self.message,
-            "stats": {"errors": max(self.total, len(self.errors))},
-            "errors": self.errors,
-        }
 
 
 def sha256(path: Path) -> str:

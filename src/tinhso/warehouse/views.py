@@ -5,7 +5,6 @@ each version's validation report."""
 
 from __future__ import annotations
 
-from django.conf import settings
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse, JsonResponse
@@ -17,6 +16,7 @@ from tinhso.agencies.models import Agency
 from tinhso.core.access import AccessDenied
 from tinhso.core.actors import actor_from_request
 from tinhso.core.text import fold
+from tinhso.units import province as home_province
 from tinhso.warehouse import access, actions, changes, exports, quality
 from tinhso.warehouse import schema as tableschema
 from tinhso.warehouse.forms import DatasetForm, UploadForm
@@ -84,7 +84,7 @@ def create(request: HttpRequest) -> HttpResponse:
     form = DatasetForm(
         request.POST or None,
         owners=owners,
-        province_code=settings.TINHSO_PROVINCE,
+        province_code=home_province.code(),
         initial={"owner": owners.first()},
     )
     if request.method == "POST" and form.is_valid():
@@ -104,7 +104,7 @@ def _dataset_to_write(request: HttpRequest, slug: str):
 def edit(request: HttpRequest, slug: str) -> HttpResponse:
     actor, dataset = _dataset_to_write(request, slug)
     form = DatasetForm(
-        request.POST or None, instance=dataset, province_code=settings.TINHSO_PROVINCE
+        request.POST or None, instance=dataset, province_code=home_province.code()
     )
     if request.method == "POST" and form.is_valid():
         # A fresh copy: validating the form already wrote its values onto `dataset`,

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import secrets
 
-from django.conf import settings
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
@@ -26,11 +25,12 @@ from tinhso.feedback.forms import (
 )
 from tinhso.feedback.models import Channel, Report, Status
 from tinhso.feedback.privacy import mask_personal_data
+from tinhso.units import province as home_province
 from tinhso.units.models import Province
 
 
 def current_province() -> Province:
-    return get_object_or_404(Province, code=settings.TINHSO_PROVINCE)
+    return home_province.home_or_404()
 
 
 def _too_many(request: HttpRequest, seconds: int) -> HttpResponse:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from django.conf import settings
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -14,6 +13,7 @@ from tinhso.feedback.classify import proposer
 from tinhso.feedback.forms import HotlineForm
 from tinhso.feedback.models import Channel, Report
 from tinhso.feedback.views.citizens import current_province
+from tinhso.units import province as home_province
 
 
 def hotline(request: HttpRequest) -> HttpResponse:
@@ -86,7 +86,7 @@ def hotline_assist(request: HttpRequest) -> HttpResponse:
     commune = Commune.objects.filter(pk=request.GET.get("commune") or 0).first()
     guessed = None
     if commune is None and len(text) >= 8:
-        guessed = commune = duplicates.guess_commune(text, settings.TINHSO_PROVINCE)
+        guessed = commune = duplicates.guess_commune(text, home_province.code())
     return render(
         request,
         "feedback/_assist.html",

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import datetime as dt
 
-from django.conf import settings
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.db.models import Q
@@ -25,6 +24,7 @@ from tinhso.feedback.forms import (
     CloseForm,
 )
 from tinhso.feedback.models import Report, Status
+from tinhso.units import province as home_province
 
 DUE_SOON = dt.timedelta(days=1)
 
@@ -106,7 +106,7 @@ def staff_report(request: HttpRequest, code: str) -> HttpResponse:
             "candidates": candidates,
             "merged_here": report.duplicates.order_by("received_at"),
             "map_points": _map_points(report, candidates),
-            "province_code": settings.TINHSO_PROVINCE,
+            "province_code": home_province.code(),
             "pending_extension": report.extensions.filter(status="pending").first(),
             "is_supervisor": actor.has_role("supervisor"),
             "events": report.events.select_related("agency"),

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from rich.progress import BarColumn, DownloadColumn, Progress, TimeRemainingColumn
 
 from tinhso.core.actors import Actor
 from tinhso.units import geo
+from tinhso.units import province as home_province
 from tinhso.units.bulk import convert_csv
 from tinhso.units.loader import load_units
 from tinhso.units.models import Province
@@ -40,9 +40,11 @@ class Command(BaseCommand):
         elif verb == "convert":
             self._convert(o)
         else:
-            province = Province.objects.filter(
-                code=o["province"] or settings.TINHSO_PROVINCE
-            ).first()
+            province = (
+                Province.objects.filter(code=o["province"]).first()
+                if o["province"]
+                else home_province.home()
+            )
             if province is None:
                 raise CommandError(
                     "Chưa nạp đơn vị hành chính / units not loaded: tinhso units load"

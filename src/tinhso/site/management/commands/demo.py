@@ -2,14 +2,15 @@
 
 from __future__ import annotations
 
-from importlib import import_module
-
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
+from tinhso.agencies.demo import demo_password
 from tinhso.core.actors import Actor
-from tinhso.core.demo import DEMO_STEPS, demo_password, province_file
+from tinhso.site.demo import DEMO_STEPS, province_file, step
+from tinhso.units.loader import load_units
+from tinhso.units.models import Province
 
 
 class Command(BaseCommand):
@@ -19,9 +20,6 @@ class Command(BaseCommand):
         parser.add_argument("--province", help="Statistics-office code, e.g. 80 (Tây Ninh)")
 
     def handle(self, *args, province=None, **options):
-        from tinhso.units.loader import load_units
-        from tinhso.units.models import Province
-
         actor = Actor.system("tinhso demo")
         load_units(actor)
         code = (province or settings.TINHSO_PROVINCE).zfill(2)
@@ -35,9 +33,9 @@ class Command(BaseCommand):
         if province and code != settings.TINHSO_PROVINCE:
             province_file().write_text(code)
         self.stdout.write(f"Tỉnh demo / demo province: {target.name} ({target.code})")
-        for step in DEMO_STEPS:
+        for path in DEMO_STEPS:
             with transaction.atomic():
-                import_module(step).build(actor, target, self.stdout.write)
+                step(path)(actor, target, self.stdout.write)
         self.stdout.write(
             self.style.SUCCESS(
                 "Tài khoản demo / demo accounts (mật khẩu / password: "

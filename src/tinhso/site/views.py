@@ -1,15 +1,16 @@
-"""The home page and the health check."""
+"""The site's own pages: home, health check, web manifest, service worker."""
 
 from __future__ import annotations
 
-from django.conf import settings
 from django.db import connection
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.template.loader import render_to_string
+from django.templatetags.static import static
 from django.views.decorators.cache import never_cache
 
 from tinhso import __version__
+from tinhso.units import province as home_province
 
 
 @never_cache
@@ -32,29 +33,13 @@ def healthz(request: HttpRequest) -> JsonResponse:
 
 
 def home(request: HttpRequest) -> HttpResponse:
-    from tinhso.units.models import Province
-
-    province = (
-        Province.objects.filter(code=settings.TINHSO_PROVINCE)
-        .prefetch_related("legacy_provinces")
-        .first()
-    )
-    return render(request, "core/home.html", {"province": province})
+    return render(request, "site/home.html", {"province": home_province.home()})
 
 
 def manifest(request: HttpRequest) -> JsonResponse:
     """The citizen app's web manifest: added to a phone's home screen it opens the report
     form like an app."""
-    from django.templatetags.static import static
-
-    from tinhso.units.models import Province
-
-    name = (
-        Province.objects.filter(code=settings.TINHSO_PROVINCE)
-        .values_list("name", flat=True)
-        .first()
-        or "Tỉnh Số"
-    )
+    name = home_province.name()
     return JsonResponse(
         {
             "name": f"{name} — Phản ánh",
@@ -95,7 +80,7 @@ def service_worker(request: HttpRequest) -> HttpResponse:
     assets for use without network."""
     # Rendered without the request's context processors: the worker script is the same for
     # every visitor and must not depend on the database being reachable.
-    body = render_to_string("core/sw.js", {"tinhso_version": __version__})
+    body = render_to_string("site/sw.js", {"tinhso_version": __version__})
     response = HttpResponse(body, content_type="text/javascript; charset=utf-8")
     response["Cache-Control"] = "no-cache"
     return response

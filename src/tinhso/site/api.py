@@ -9,6 +9,7 @@ from ninja.renderers import JSONRenderer
 from tinhso import __version__
 from tinhso.agencies.api import account_router, tokens_router
 from tinhso.agencies.api import router as agencies_router
+from tinhso.agencies.auth import signed_in
 from tinhso.core.access import AccessDenied, NotFound
 from tinhso.core.api import router as core_router
 from tinhso.core.throttle import PublicRateThrottle
@@ -43,7 +44,7 @@ api.add_router("/feedback", feedback_router, tags=["feedback"])
 api.add_router("/data", warehouse_router, tags=["data warehouse"])
 api.add_router("/tokens", tokens_router, tags=["tokens"])
 api.add_router("", account_router, tags=["account"])
-api.add_router("", core_router, tags=["audit"])
+api.add_router("", core_router, auth=signed_in, tags=["audit"])
 
 
 @api.exception_handler(ConversionError)

@@ -9,7 +9,7 @@ from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand
 
-from tinhso import conf
+from tinhso.core import conf
 
 
 def web_processes() -> tuple[int, int]:

@@ -12,8 +12,8 @@ from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand
 
-from tinhso import conf
-from tinhso.core.management.commands.serve import gunicorn_argv, web_processes
+from tinhso.core import conf
+from tinhso.site.management.commands.serve import gunicorn_argv, web_processes
 
 
 class Command(BaseCommand):

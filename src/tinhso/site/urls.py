@@ -4,18 +4,18 @@ from django.contrib import admin
 from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
 
-from tinhso.api import api
-from tinhso.core import views as core_views
+from tinhso.site import views as site_views
+from tinhso.site.api import api
 
 admin.site.site_header = _("Tỉnh Số administration")
 admin.site.site_title = _("Tỉnh Số administration")
 admin.site.index_title = _("Back-office configuration")
 
 urlpatterns = [
-    path("", core_views.home, name="home"),
-    path("healthz", core_views.healthz, name="healthz"),
-    path("manifest.webmanifest", core_views.manifest, name="manifest"),
-    path("sw.js", core_views.service_worker, name="service_worker"),
+    path("", site_views.home, name="home"),
+    path("healthz", site_views.healthz, name="healthz"),
+    path("manifest.webmanifest", site_views.manifest, name="manifest"),
+    path("sw.js", site_views.service_worker, name="service_worker"),
     path("api/", api.urls),
     path("", include("tinhso.agencies.urls")),
     path("units/", include("tinhso.units.urls")),
