@@ -33,7 +33,8 @@ def new_report(db, tan_an):
     def make(text="Rác thải tập kết bên đường lâu ngày bốc mùi hôi thối.", **kwargs):
         kwargs.setdefault("channel", "web")
         kwargs.setdefault("commune", tan_an)
-        report, _created = actions.submit_report(Actor.citizen("10.0.0.1"), text=text, **kwargs)
+        draft = actions.ReportDraft(text=text, **kwargs)
+        report, _created = actions.submit_report(Actor.citizen("10.0.0.1"), draft)
         return report
 
     return make

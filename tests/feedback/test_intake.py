@@ -143,9 +143,11 @@ def test_the_worker_process_runs_queued_processing(tan_an):
     call_command("demo", stdout=io.StringIO())  # transactional tests start from what is left
     report, _ = actions.submit_report(
         Actor.citizen(),
-        text="Đèn tín hiệu giao thông ở ngã tư không hoạt động.",
-        channel="web",
-        commune=tan_an,
+        actions.ReportDraft(
+            text="Đèn tín hiệu giao thông ở ngã tư không hoạt động.",
+            channel="web",
+            commune=tan_an,
+        ),
     )
     call_command("worker", "--batch", stdout=io.StringIO(), stderr=io.StringIO())
     report.refresh_from_db()

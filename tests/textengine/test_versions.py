@@ -98,9 +98,11 @@ def test_scheduled_retraining_waits_for_new_confirmations(system):
 
     report, _created = actions.submit_report(
         Actor.citizen(),
-        text="Rác thải tập kết lâu ngày bốc mùi.",
-        channel="web",
-        commune=Commune.objects.get(code="27712"),
+        actions.ReportDraft(
+            text="Rác thải tập kết lâu ngày bốc mùi.",
+            channel="web",
+            commune=Commune.objects.get(code="27712"),
+        ),
     )
 
     before = ClassifierVersion.objects.count()

@@ -146,8 +146,7 @@ def submit(request: HttpRequest, payload: ReportIn):
             422, _("Say where it is: pick the commune, type an address, or use your location.")
         )
     try:
-        report, created = actions.submit_report(
-            actor,
+        draft = actions.ReportDraft(
             text=payload.text,
             channel=Channel.WEB,
             field=_field(payload.field),
@@ -162,6 +161,7 @@ def submit(request: HttpRequest, payload: ReportIn):
             show_name=payload.show_name,
             idempotency_key=request.headers.get("Idempotency-Key") or None,
         )
+        report, created = actions.submit_report(actor, draft)
     except actions.WorkflowError as exc:
         raise HttpError(422, exc.message) from exc
     return Status(201 if created else 200, _out(request, report))
@@ -198,8 +198,7 @@ def inbound(request: HttpRequest, channel: str):
     sender = payload.sender.strip()
     is_email = "@" in sender
     try:
-        report, created = actions.submit_report(
-            Actor(kind="system", ip=client_ip(request), label_override=f"gateway {channel}"),
+        draft = actions.ReportDraft(
             text=payload.text,
             channel=channel,
             commune=_commune(payload.commune),
@@ -210,6 +209,10 @@ def inbound(request: HttpRequest, channel: str):
             reporter_email=sender if is_email else "",
             external_id=payload.message_id,
         )
+        gateway_actor = Actor(
+            kind="system", ip=client_ip(request), label_override=f"gateway {channel}"
+        )
+        report, created = actions.submit_report(gateway_actor, draft)
     except actions.WorkflowError as exc:
         raise HttpError(422, exc.message) from exc
     return Status(201 if created else 200, _out(request, report))

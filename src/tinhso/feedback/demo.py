@@ -252,8 +252,7 @@ def build(actor: Actor, province: Province, out) -> None:
         place = f"{rng.choice(PLACES)}, {commune.name}"
         text = rng.choice(TEXTS[code]).format(place=place)
         received = now - dt.timedelta(days=rng.uniform(0, 60), hours=rng.uniform(0, 8))
-        report, _ = actions.submit_report(
-            staff,
+        draft = actions.ReportDraft(
             text=text + " (dữ liệu mẫu)",
             channel=rng.choice(
                 [Channel.WEB, Channel.WEB, Channel.HOTLINE, Channel.ZALO, Channel.OPEN311]
@@ -267,6 +266,7 @@ def build(actor: Actor, province: Province, out) -> None:
             is_demo=True,
             received_at=received,
         )
+        report, _ = actions.submit_report(staff, draft)
         _advance(staff, report, field, rng, age=now - received)
     out(f"Phản ánh mẫu / demo reports: {DEMO_REPORTS}")
 

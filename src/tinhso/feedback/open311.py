@@ -349,8 +349,7 @@ def _create(request: HttpRequest, fmt: str) -> HttpResponse:
     name = " ".join(p for p in (data.get("last_name", ""), data.get("first_name", "")) if p)
     description = (data.get("description") or "").strip()
     try:
-        report, _created = actions.submit_report(
-            actor,
+        draft = actions.ReportDraft(
             text=description,
             channel=Channel.OPEN311,
             field=field,
@@ -364,6 +363,7 @@ def _create(request: HttpRequest, fmt: str) -> HttpResponse:
             reporter_email=data.get("email", ""),
             idempotency_key=request.headers.get("Idempotency-Key"),
         )
+        report, _created = actions.submit_report(actor, draft)
     except actions.WorkflowError as exc:
         raise Open311Error(400, exc.message) from exc
     return render(

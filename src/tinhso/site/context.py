@@ -28,7 +28,5 @@ def shell(request: HttpRequest) -> dict:
         "actor": actor,
         "tinhso_version": __version__,
         "tile_url": settings.TINHSO_TILE_URL,
-        "demo_mode": cache.get_or_set(
-            "tinhso:demo-mode", is_demo_installation, DEMO_FLAG_SECONDS
-        ),
+        "demo_mode": cache.get_or_set("tinhso:demo-mode", is_demo_installation, DEMO_FLAG_SECONDS),
     }

@@ -103,9 +103,7 @@ def _dataset_to_write(request: HttpRequest, slug: str):
 
 def edit(request: HttpRequest, slug: str) -> HttpResponse:
     actor, dataset = _dataset_to_write(request, slug)
-    form = DatasetForm(
-        request.POST or None, instance=dataset, province_code=home_province.code()
-    )
+    form = DatasetForm(request.POST or None, instance=dataset, province_code=home_province.code())
     if request.method == "POST" and form.is_valid():
         # A fresh copy: validating the form already wrote its values onto `dataset`,
         # and the audit entry needs the state before.

@@ -16,10 +16,10 @@ from tinhso.feedback.views.staff import (
     message_log,
     queue,
     scorecards,
-    staff_action,
     staff_photo,
     staff_report,
 )
+from tinhso.feedback.views.staff_actions import staff_action
 
 __all__ = [
     "hotline",

@@ -51,8 +51,7 @@ def report_new(request: HttpRequest) -> HttpResponse:
         data = form.cleaned_data
         try:
             checked = photos.check_all(data["photos"])
-            report, _created = actions.submit_report(
-                actor_from_request(request),
+            draft = actions.ReportDraft(
                 channel=Channel.WEB,
                 text=data["text"],
                 field=data["field"],
@@ -68,6 +67,7 @@ def report_new(request: HttpRequest) -> HttpResponse:
                 idempotency_key=data["idempotency_key"] or None,
                 photos=checked,
             )
+            report, _created = actions.submit_report(actor_from_request(request), draft)
         except (actions.WorkflowError, photos.PhotoError) as exc:
             error = exc.message
         else:

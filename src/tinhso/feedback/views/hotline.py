@@ -40,34 +40,22 @@ def hotline(request: HttpRequest) -> HttpResponse:
 
 
 def _create_from_call(actor, data) -> Report:
-    from django.db import transaction
-
-    with transaction.atomic():
-        report, _created = actions.submit_report(
-            actor,
-            channel=Channel.HOTLINE,
-            text=data["text"],
-            field=data["field"],
-            field_confirmed=True,
-            track=data["track"],
-            commune=data["commune"],
-            place=data["place"],
-            reporter_name=data["reporter_name"],
-            reporter_phone=data["reporter_phone"],
-            reporter_email=data["reporter_email"],
-        )
-        into = (
-            Report.objects.filter(code=data["duplicate_of"]).first()
-            if data["duplicate_of"]
-            else None
-        )
-        if into is not None:
-            return actions.merge_duplicate(actor, report, into=into)
-        from tinhso.feedback.routing import responsible_agency
-
-        if responsible_agency(data["field"], data["commune"]) is not None:
-            report = actions.accept_report(actor, report, field=data["field"])
-    return report
+    draft = actions.ReportDraft(
+        channel=Channel.HOTLINE,
+        text=data["text"],
+        field=data["field"],
+        field_confirmed=True,
+        track=data["track"],
+        commune=data["commune"],
+        place=data["place"],
+        reporter_name=data["reporter_name"],
+        reporter_phone=data["reporter_phone"],
+        reporter_email=data["reporter_email"],
+    )
+    into = (
+        Report.objects.filter(code=data["duplicate_of"]).first() if data["duplicate_of"] else None
+    )
+    return actions.take_call(actor, draft, duplicate_of=into)
 
 
 def hotline_assist(request: HttpRequest) -> HttpResponse:

@@ -1,23 +1,22 @@
-"""Staff pages: the queue, a report and its actions, the message log, scorecards."""
+"""Staff pages: the queue, a report, the message log, scorecards. What staff can do on a
+report is the menu in `staff_actions`."""
 
 from __future__ import annotations
 
 import datetime as dt
 
-from django.contrib import messages
 from django.core.paginator import Paginator
 from django.db.models import Q
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
 
 from tinhso.agencies.models import Agency
 from tinhso.core.access import NotFound
 from tinhso.core.actors import actor_from_request
-from tinhso.feedback import access, actions, duplicates, maps
+from tinhso.feedback import access, duplicates, maps
 from tinhso.feedback.forms import (
     AcceptForm,
     AnswerForm,
@@ -139,80 +138,6 @@ def _map_points(report: Report, candidates) -> dict | None:
         if r.lat is not None and r.lon is not None
     ]
     return {"type": "FeatureCollection", "features": features} if features else None
-
-
-@require_POST
-def staff_action(request: HttpRequest, code: str, action: str) -> HttpResponse:
-    actor = actor_from_request(request)
-    try:
-        report = access.report_for_staff(actor, code)
-    except NotFound as exc:
-        raise Http404(exc.message) from exc
-    post = request.POST
-    try:
-        if action in {"accept", "refuse", "field", "hide_photo", "show_photo", "merge"}:
-            access.require_triage(actor)
-        elif action in {"approve_extension", "reject_extension"}:
-            access.require_supervisor(actor)
-        else:
-            access.require_handler(actor, report)
-        if action == "accept":
-            form = AcceptForm(post)
-            if not form.is_valid():
-                raise actions.WorkflowError(_("Choose the field."))
-            actions.accept_report(actor, report, field=form.cleaned_data["field"])
-        elif action == "field":
-            form = AcceptForm(post)
-            if not form.is_valid():
-                raise actions.WorkflowError(_("Choose the field."))
-            actions.change_field(actor, report, field=form.cleaned_data["field"])
-        elif action == "refuse":
-            actions.refuse_report(actor, report, reason=post.get("reason", ""))
-        elif action == "start":
-            actions.start_report(actor, report)
-        elif action == "answer":
-            actions.answer_report(actor, report, answer=post.get("answer", ""))
-        elif action == "transfer":
-            agency = Agency.objects.filter(pk=post.get("agency") or 0, is_active=True).first()
-            if agency is None:
-                raise actions.WorkflowError(_("Choose the agency to transfer to."))
-            actions.transfer_report(actor, report, agency=agency, reason=post.get("reason", ""))
-        elif action == "extend":
-            try:
-                days = int(post.get("working_days") or 0)
-            except ValueError:
-                days = 0
-            actions.request_extension(
-                actor, report, working_days=days, reason=post.get("reason", "")
-            )
-        elif action in {"approve_extension", "reject_extension"}:
-            pending = report.extensions.filter(status="pending").first()
-            if pending is None:
-                raise actions.WorkflowError(_("No extension request is waiting."))
-            actions.decide_extension(actor, pending, approve=action == "approve_extension")
-        elif action == "merge":
-            try:
-                into = access.report_for_staff(actor, post.get("into", ""))
-            except NotFound as exc:
-                raise actions.WorkflowError(exc.message) from exc
-            actions.merge_duplicate(actor, report, into=into)
-        elif action in {"hide_photo", "show_photo"}:
-            photo = report.photos.filter(pk=post.get("photo") or 0).first()
-            if photo is None:
-                raise actions.WorkflowError(_("Choose the photo."))
-            actions.hide_photo(
-                actor, photo, reason=post.get("reason", ""), hidden=action == "hide_photo"
-            )
-        elif action == "close":
-            actions.close_report(
-                actor, report, resolution=post.get("resolution", ""), reason=post.get("reason", "")
-            )
-        else:
-            raise Http404
-        messages.success(request, _("Done."))
-    except actions.WorkflowError as exc:
-        messages.error(request, exc.message)
-    return redirect("feedback_staff_report", code=code)
 
 
 def message_log(request: HttpRequest) -> HttpResponse:
