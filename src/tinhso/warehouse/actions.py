@@ -14,6 +14,7 @@ from tinhso.core.actions import record, snapshot
 from tinhso.core.actors import Actor
 from tinhso.core.events import emit
 from tinhso.warehouse import ingest
+from tinhso.warehouse.changes import diff
 from tinhso.warehouse.errors import IngestError
 from tinhso.warehouse.models import (
     Dataset,
@@ -90,7 +91,7 @@ def add_version(
             parquet, rows = ingest.append(current.path, parquet, folder)
         changes = None
         if current is not None:
-            changes = ingest.diff(current.path, parquet)
+            changes = diff(current.path, parquet)
         number = _next_number(dataset)
         target = warehouse_dir() / dataset.slug / f"v{number}-{result.sha256[:12]}.parquet"
         target.parent.mkdir(parents=True, exist_ok=True)

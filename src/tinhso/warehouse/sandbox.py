@@ -22,7 +22,7 @@ from sqlglot import exp
 from tinhso.core.actions import record
 from tinhso.core.actors import Actor
 from tinhso.warehouse.access import readable_datasets
-from tinhso.warehouse.ingest import sql_string
+from tinhso.warehouse.duck import sql_string
 from tinhso.warehouse.models import Access
 
 TIME_LIMIT = 10.0

@@ -21,7 +21,7 @@ from pathlib import Path
 
 import duckdb
 
-from tinhso.warehouse.ingest import sql_string
+from tinhso.warehouse.duck import sql_string
 from tinhso.warehouse.models import DatasetVersion
 
 SERVING_ROWS = 100_000

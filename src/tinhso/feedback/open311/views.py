@@ -1,22 +1,13 @@
-"""Open311 GeoReport v2 under /open311/v2/, XML and JSON as the specification shows, with
-the widely used `servicerequestupdates` extension and its extended statuses.
-
-Service codes are the field codes; `service_request_id` is the tracking code
-(PA-2026-000123); `expected_datetime` is the report's deadline. Reports that staff have
-not yet checked, and refused ones, are not listed; descriptions are masked of phone
-numbers, e-mail addresses and ID numbers, and no reporter data is ever returned.
-"""
+"""The Open311 GeoReport v2 endpoints (the package's docstring says what they serve and
+hide): discovery, services, requests, tokens and `servicerequestupdates`."""
 
 from __future__ import annotations
 
 import datetime as dt
-import json
 from typing import Any
-from xml.etree.ElementTree import Element, SubElement, tostring  # noqa: S405 - we only write XML
 
 from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
-from django.urls import re_path
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
@@ -25,27 +16,15 @@ from django.views.decorators.http import require_http_methods
 
 from tinhso.agencies.auth import actor_for_token
 from tinhso.core.actors import client_ip
-from tinhso.core.throttle import rate_limited
 from tinhso.feedback import access, actions
 from tinhso.feedback.models import Channel, Field, Report, ReportEvent, Resolution, Status, Track
+from tinhso.feedback.open311.formats import Open311Error, endpoint, render, timestamp
 from tinhso.feedback.privacy import mask_personal_data
 
 SPEC = "http://wiki.open311.org/GeoReport_v2"
 MAX_RESULTS = 1000
 MAX_WINDOW = dt.timedelta(days=90)
 CHANGESET = "2026-11-22T00:00:00+07:00"
-CONTENT_TYPES = {"xml": "text/xml; charset=utf-8", "json": "application/json; charset=utf-8"}
-# XML element names of list items.
-ITEM = {
-    "services": "service",
-    "service_requests": "request",
-    "endpoints": "endpoint",
-    "formats": "format",
-    "attributes": "attribute",
-    "values": "value",
-    "errors": "error",
-    "service_request_updates": "request_update",
-}
 EXTENDED_STATUS = {
     Status.RECEIVED: "OPEN",
     Status.ACCEPTED: "OPEN",
@@ -59,89 +38,6 @@ CLOSED_STATUS = {
     Resolution.NOT_FIXED: "NO_FURTHER_ACTION",
     Resolution.DUPLICATE: "DUPLICATE",
 }
-
-
-class Open311Error(Exception):
-    def __init__(self, status: int, description: str):
-        super().__init__(description)
-        self.status = status
-        self.description = description
-
-
-# --- rendering --------------------------------------------------------------------------
-
-
-def _text(value: Any) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, dt.datetime):
-        return _datetime(value)
-    return str(value)
-
-
-def _datetime(value: dt.datetime | None) -> str | None:
-    if value is None:
-        return None
-    return timezone.localtime(value).isoformat(timespec="seconds")
-
-
-def _xml_into(parent: Element, name: str, value: Any) -> None:
-    node = SubElement(parent, name)
-    if isinstance(value, dict):
-        for key, child in value.items():
-            _xml_into(node, key, child)
-    elif isinstance(value, list):
-        for child in value:
-            _xml_into(node, ITEM.get(name, "item"), child)
-    else:
-        node.text = _text(value)
-
-
-def render(fmt: str, root: str, value: Any, status: int = 200) -> HttpResponse:
-    """`value` is a list (of `root`'s items) or a dict (the children of `root`)."""
-    if fmt == "json":
-        body = json.dumps(value, ensure_ascii=False, default=_text)
-    else:
-        top = Element(root)
-        if isinstance(value, list):
-            for item in value:
-                _xml_into(top, ITEM[root], item)
-        else:
-            for key, child in value.items():
-                _xml_into(top, key, child)
-        body = '<?xml version="1.0" encoding="utf-8"?>\n' + tostring(top, encoding="unicode")
-    return HttpResponse(body, status=status, content_type=CONTENT_TYPES[fmt])
-
-
-def error(fmt: str, status: int, description: str) -> HttpResponse:
-    return render(fmt, "errors", [{"code": status, "description": description}], status=status)
-
-
-def _throttled(request: HttpRequest, seconds: int) -> HttpResponse:
-    fmt = "json" if request.path.endswith(".json") else "xml"
-    return error(
-        fmt,
-        429,
-        _("Too many requests from your address; try again in %(seconds)s seconds.")
-        % {"seconds": seconds},
-    )
-
-
-def endpoint(view):
-    """Errors as the specification's list; the public rate limit; GET only unless the
-    view says otherwise."""
-
-    @rate_limited(_throttled, scope="open311")
-    def wrapper(request: HttpRequest, fmt: str, *args, **kwargs):
-        try:
-            return view(request, fmt, *args, **kwargs)
-        except Open311Error as exc:
-            return error(fmt, exc.status, exc.description)
-
-    wrapper.__name__ = view.__name__
-    return wrapper
 
 
 # --- data -------------------------------------------------------------------------------
@@ -174,9 +70,9 @@ def _request(report: Report) -> dict[str, Any]:
         "description": mask_personal_data(report.text),
         "agency_responsible": report.agency.name if report.agency else None,
         "service_notice": None,
-        "requested_datetime": _datetime(report.received_at),
-        "updated_datetime": _datetime(report.closed_at or report.updated_at),
-        "expected_datetime": _datetime(report.deadline),
+        "requested_datetime": timestamp(report.received_at),
+        "updated_datetime": timestamp(report.closed_at or report.updated_at),
+        "expected_datetime": timestamp(report.deadline),
         "address": report.place or (report.commune.name if report.commune else None),
         "address_id": report.commune.code if report.commune else None,
         "zipcode": None,
@@ -415,7 +311,7 @@ def _update(event: ReportEvent) -> dict[str, Any]:
         "update_id": event.pk,
         "service_request_id": report.code,
         "status": status,
-        "updated_datetime": _datetime(event.at),
+        "updated_datetime": timestamp(event.at),
         "description": mask_personal_data(event.message),
         "media_url": None,
     }
@@ -467,15 +363,3 @@ def _post_update(request: HttpRequest, fmt: str) -> HttpResponse:
         raise Open311Error(400, exc.message) from exc
     event = report.events.order_by("-id").first()
     return render(fmt, "service_request_updates", [_update(event)])
-
-
-FMT = r"(?P<fmt>xml|json)"
-urlpatterns = [
-    re_path(rf"^discovery\.{FMT}$", discovery, name="open311_discovery"),
-    re_path(rf"^services\.{FMT}$", services, name="open311_services"),
-    re_path(rf"^services/(?P<code>[\w-]+)\.{FMT}$", service_definition, name="open311_service"),
-    re_path(rf"^requests\.{FMT}$", requests_view, name="open311_requests"),
-    re_path(rf"^requests/(?P<code>[\w-]+)\.{FMT}$", request_detail, name="open311_request"),
-    re_path(rf"^tokens/(?P<token>[\w-]+)\.{FMT}$", token_lookup, name="open311_token"),
-    re_path(rf"^servicerequestupdates\.{FMT}$", updates, name="open311_updates"),
-]

@@ -1,0 +1,176 @@
+"""From an uploaded file to something DuckDB reads, by the file's kind.
+
+CSV and TSV: a file in a legacy Vietnamese encoding (TCVN3, VNI, VISCII, Windows-1258) or
+UTF-16 is first converted to UTF-8 through the text engine; code-named columns (mã xã,
+mã trường, …) are read as text. XLSX: the chosen sheet (the first by default) is streamed
+row by row into a CSV (whole-number cells as integers, dates as ISO dates). GeoJSON and
+zipped Shapefiles become NDJSON rows (`geo`). JSON, NDJSON and Parquet are read directly.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import duckdb
+from django.utils.translation import gettext as _
+
+from tinhso.textengine import legacy
+from tinhso.warehouse import geo
+from tinhso.warehouse.errors import IngestError
+
+SAMPLE = 256 * 1024
+
+
+@dataclass
+class Source:
+    """What DuckDB will read: a file, its reader's kind (csv, json, parquet), the original
+    file's encoding (for text files) and notes for the report."""
+
+    path: Path
+    kind: str
+    encoding: str = ""
+    notes: list[str] = field(default_factory=list)
+
+    def reader(self, folder: Path, *, as_text: bool) -> str:
+        """The DuckDB table function reading this source (its file as parameter `?`).
+        `as_text`: every cell as text, to be checked against a steward's schema."""
+        if self.kind == "csv":
+            options = ", all_varchar = true" if as_text else _code_columns(self.path, folder)
+            return f"read_csv(?, store_rejects = true, sample_size = 20480{options})"
+        return {"json": "read_json_auto(?)", "parquet": "read_parquet(?)"}[self.kind]
+
+
+def readable(path: Path, folder: Path, *, sheet: str | None = None) -> Source:
+    """The file as DuckDB will read it, converted into `folder` when needed."""
+    kind = file_format(path)
+    if kind == "csv":
+        encoding = _encoding(path)
+        converted = path if encoding == "utf-8" else _as_utf8(path, encoding, folder)
+        return Source(converted, "csv", encoding)
+    if kind == "xlsx":
+        return Source(_xlsx_to_csv(path, sheet, folder), "csv")
+    if kind == "geo":
+        ndjson, notes = geo.to_ndjson(path, folder)
+        return Source(ndjson, "json", notes=notes)
+    return Source(path, kind)
+
+
+FORMATS = {
+    ".csv": "csv",
+    ".tsv": "csv",
+    ".txt": "csv",
+    ".xlsx": "xlsx",
+    ".json": "json",
+    ".ndjson": "json",
+    ".jsonl": "json",
+    ".parquet": "parquet",
+    ".geojson": "geo",
+    ".zip": "geo",
+}
+
+
+def file_format(path: Path) -> str:
+    kind = FORMATS.get(path.suffix.lower())
+    if kind is None:
+        raise IngestError(
+            _(
+                "Files of type “%(ext)s” are not read; send CSV, TSV, XLSX, JSON, NDJSON, "
+                "GeoJSON, a zipped Shapefile or Parquet."
+            )
+            % {"ext": path.suffix or "?"}
+        )
+    if kind == "json" and path.suffix.lower() == ".json" and geo.is_geojson(path):
+        return "geo"
+    return kind
+
+
+def _encoding(path: Path) -> str:
+    with path.open("rb") as fh:
+        sample = fh.read(SAMPLE)
+    encoding = legacy.sniff(sample, complete=len(sample) < SAMPLE)
+    if encoding is None:
+        raise IngestError(_("This is not a text file: save it as CSV (UTF-8) and try again."))
+    return encoding
+
+
+def _as_utf8(path: Path, encoding: str, folder: Path) -> Path:
+    """A UTF-8 copy of a legacy-encoded file, converted line by line."""
+    target = folder / "utf8.csv"
+    if encoding == "utf-16":
+        with (
+            path.open(encoding="utf-16", newline="") as src,
+            target.open("w", encoding="utf-8", newline="") as out,
+        ):
+            while chunk := src.read(1 << 20):
+                out.write(chunk)
+        return target
+    with path.open("rb") as src, target.open("w", encoding="utf-8", newline="") as out:
+        for line in src:
+            out.write(legacy.decode_as(line, encoding))
+    return target
+
+
+def _xlsx_to_csv(path: Path, sheet: str | None, folder: Path) -> Path:
+    import csv
+    import datetime as dt
+
+    from python_calamine import CalamineWorkbook
+
+    try:
+        book = CalamineWorkbook.from_path(str(path))
+    except Exception as exc:  # noqa: BLE001 - calamine raises its own errors on bad files
+        raise IngestError(
+            _("This is not a readable XLSX workbook: %(reason)s") % {"reason": exc}
+        ) from exc
+    name = sheet or book.sheet_names[0]
+    if name not in book.sheet_names:
+        raise IngestError(
+            _("The workbook has no sheet “%(sheet)s”. Its sheets: %(sheets)s.")
+            % {"sheet": name, "sheets": ", ".join(book.sheet_names)}
+        )
+
+    def cell(value):
+        if isinstance(value, float) and value.is_integer():
+            return int(value)  # calamine reads every number as a float
+        if isinstance(value, dt.datetime) and value.time() == dt.time():
+            return value.date().isoformat()
+        if isinstance(value, dt.date | dt.datetime | dt.time):
+            return value.isoformat()
+        return value
+
+    target = folder / "sheet.csv"
+    with target.open("w", encoding="utf-8", newline="") as out:
+        writer = csv.writer(out)
+        for row in book.get_sheet_by_name(name).iter_rows():
+            writer.writerow([cell(v) for v in row])
+    return target
+
+
+# Codes (mã xã, mã trường, …) are identifiers, not quantities: kept as text even when every
+# value is digits, so they keep their leading zeros and join with the code tables.
+_CODE_NAME = re.compile(r"^(ma|mã)([ _].*)?$|(^|_)code$", re.IGNORECASE)
+_INTEGER_TYPES = {"TINYINT", "SMALLINT", "INTEGER", "BIGINT", "HUGEINT", "UBIGINT", "DOUBLE"}
+
+
+def _code_columns(source: Path, folder: Path) -> str:
+    """The read_csv option that reads code-named numeric columns as text, or "". The
+    column types come from sniffing the file's first SAMPLE bytes (whole lines)."""
+    with source.open("rb") as fh:
+        head = fh.read(SAMPLE)
+    sample = folder / "sample.csv"
+    sample.write_bytes(head[: head.rfind(b"\n") + 1] if len(head) == SAMPLE else head)
+    con = duckdb.connect()
+    try:
+        described = con.execute("DESCRIBE SELECT * FROM read_csv(?)", [str(sample)]).fetchall()
+    except duckdb.Error:
+        return ""  # the real read reports what is wrong
+    finally:
+        con.close()
+        sample.unlink(missing_ok=True)
+    codes = [n for n, kind, *_rest in described if kind in _INTEGER_TYPES and _CODE_NAME.match(n)]
+    if not codes:
+        return ""
+    pairs = ", ".join("'" + n.replace("'", "''") + "': 'VARCHAR'" for n in codes)
+    return ", types = {" + pairs + "}"
