@@ -20,7 +20,7 @@ from pathlib import Path
 import duckdb
 from django.utils.translation import gettext as _
 
-from tinhso.warehouse import enrich, geo, readers, rejects
+from tinhso.warehouse import enrich, geo, readers, rejects, validation
 from tinhso.warehouse import schema as tableschema
 from tinhso.warehouse.duck import sql_string
 from tinhso.warehouse.errors import IngestError
@@ -177,7 +177,7 @@ def _open(con: duckdb.DuckDBPyConnection, target: Path, *, as_table: bool) -> in
 
 def _conform(con: duckdb.DuckDBPyConnection, schema: dict, refuse, *, first_row: int) -> None:
     """Check the text cells of `incoming` against the steward's schema, then type them."""
-    errors, total = tableschema.validate(con, "incoming", schema, first_row=first_row)
+    errors, total = validation.validate(con, "incoming", schema, first_row=first_row)
     if errors:
         raise refuse(
             _("%(n)s errors against the dataset's schema; nothing was stored.") % {"n": total},

@@ -1,20 +1,19 @@
-"""Frictionless Table Schemas for warehouse tables: inferred from what DuckDB read,
-edited by the data steward, and checked against every new version in DuckDB, set-wise
-(one query per check, never a Python loop over rows).
-
-Errors follow the Frictionless report's shape — `type`, `rowNumber`, `fieldName`,
-`fieldNumber`, `cell`, `message` — so the report reads like one from `frictionless
-validate`, and is shown as a table on the dataset's page.
+"""Frictionless Table Schemas for warehouse tables: the Table Schema types and their
+DuckDB storage, a schema inferred from what DuckDB read, and the steward's schema as a
+pydantic model (`TableSchema`) that `clean` checks. Versions are checked against a schema
+in `validation`.
 """
 
 from __future__ import annotations
 
 import re
-from typing import Any
+from typing import Any, Literal
 
 import duckdb
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
+from pydantic import BaseModel, ConfigDict, ValidationError, field_validator
+from pydantic import Field as PydanticField
 
 # Table Schema type → the DuckDB type a column is stored as.
 STORAGE = {
@@ -50,7 +49,6 @@ BOUNDS = {
     "minLength": "length({text}) < {limit}",
     "maxLength": "length({text}) > {limit}",
 }
-MAX_ERRORS = 1000
 # Proving a column unique costs a full hash aggregation (1.5 s at 10 million rows, a third
 # of reading the file): above this size the key is left for the steward to declare.
 KEY_INFERENCE_ROWS = 1_000_000
@@ -146,204 +144,161 @@ def infer(con: duckdb.DuckDBPyConnection, table: str, rows: int) -> dict[str, An
     return schema
 
 
-def clean(schema: dict[str, Any]) -> dict[str, Any]:
-    """A steward's schema checked and normalised, or ValueError with the reason."""
-    fields = schema.get("fields")
-    if not isinstance(fields, list) or not fields:
-        raise ValueError(_("A schema lists its fields."))
-    out = []
-    seen = set()
-    for field in fields:
-        name = str(field.get("name") or "").strip()
-        if not name or name in seen:
-            raise ValueError(
-                _("Every field needs a name of its own (“%(name)s”).") % {"name": name}
-            )
-        seen.add(name)
-        kind = field.get("type") or "string"
-        if kind not in STORAGE:
-            raise ValueError(
-                _("Field “%(name)s”: unknown type “%(type)s”.") % {"name": name, "type": kind}
-            )
-        item: dict[str, Any] = {"name": name, "type": kind}
-        for key in ("title", "description", "format"):
-            if field.get(key):
-                item[key] = str(field[key])[:500]
-        constraints = {}
-        for key, value in (field.get("constraints") or {}).items():
-            if key not in CONSTRAINTS or value is None or value is False or value == "":
+class Constraints(BaseModel):
+    """A field's constraints, named as Table Schema names them. Blank ones are absent;
+    bounds are numbers (whole ones kept whole), the pattern a regular expression."""
+
+    model_config = ConfigDict(extra="ignore")
+
+    required: bool = False
+    unique: bool = False
+    minimum: float | None = None
+    maximum: float | None = None
+    minLength: int | None = PydanticField(default=None, ge=0)  # noqa: N815 - Table Schema's name
+    maxLength: int | None = PydanticField(default=None, ge=0)  # noqa: N815 - Table Schema's name
+    pattern: str | None = None
+
+    @field_validator("minimum", "maximum", "minLength", "maxLength", "pattern", mode="before")
+    @classmethod
+    def _blank_is_absent(cls, value: Any) -> Any:
+        return None if value is False or value == "" else value
+
+    @field_validator("required", "unique", mode="before")
+    @classmethod
+    def _blank_is_false(cls, value: Any) -> Any:
+        return False if value is None or value == "" else value
+
+    @field_validator("pattern")
+    @classmethod
+    def _compiles(cls, value: str | None) -> str | None:
+        if value is not None:
+            try:
+                re.compile(value)
+            except re.error as exc:
+                raise ValueError(str(exc)) from exc
+        return value
+
+    def as_dict(self) -> dict[str, Any]:
+        out: dict[str, Any] = {}
+        for key in CONSTRAINTS:
+            value = getattr(self, key)
+            if value is None or value is False:
                 continue
-            if key in ("required", "unique"):
-                constraints[key] = bool(value)
-            elif key == "pattern":
-                try:
-                    re.compile(str(value))
-                except re.error as exc:
-                    raise ValueError(
-                        _("Field “%(name)s”: the pattern is not a regular expression (%(e)s).")
-                        % {"name": name, "e": exc}
-                    ) from exc
-                constraints[key] = str(value)
-            else:
-                try:
-                    number = float(value) if key in ("minimum", "maximum") else int(value)
-                    constraints[key] = int(number) if float(number).is_integer() else number
-                except (TypeError, ValueError) as exc:
-                    raise ValueError(
-                        _("Field “%(name)s”: %(key)s must be a number.")
-                        % {"name": name, "key": key}
-                    ) from exc
-        if constraints:
-            item["constraints"] = constraints
-        out.append(item)
-    result: dict[str, Any] = {"fields": out, "missingValues": [""]}
-    key = [k for k in schema.get("primaryKey") or [] if k in seen]
-    if key:
-        result["primaryKey"] = key
-    return result
+            if isinstance(value, float) and value.is_integer():
+                value = int(value)
+            out[key] = value
+        return out
 
 
-def _error(kind: str, message: str, row=None, field=None, number=None, cell=None) -> dict:
-    error: dict[str, Any] = {"type": kind, "message": message}
-    if row is not None:
-        error["rowNumber"] = row
-    if field is not None:
-        error["fieldName"] = field
-        error["fieldNumber"] = number
-    if cell is not None:
-        error["cell"] = cell
-    return error
+class SchemaField(BaseModel):
+    """One column: its name, Table Schema type, what it means, and its constraints."""
+
+    model_config = ConfigDict(extra="ignore", coerce_numbers_to_str=True)
+
+    name: str = PydanticField(min_length=1)
+    type: Literal[tuple(STORAGE)] = "string"  # type: ignore[valid-type]
+    title: str = ""
+    description: str = ""
+    format: str = ""
+    constraints: Constraints = PydanticField(default_factory=Constraints)
+
+    @field_validator("name", mode="before")
+    @classmethod
+    def _trimmed(cls, value: Any) -> Any:
+        return str(value or "").strip()
+
+    @field_validator("type", mode="before")
+    @classmethod
+    def _string_by_default(cls, value: Any) -> Any:
+        return value or "string"
+
+    @field_validator("constraints", mode="before")
+    @classmethod
+    def _none_is_empty(cls, value: Any) -> Any:
+        return value or {}
+
+    def as_dict(self) -> dict[str, Any]:
+        out: dict[str, Any] = {"name": self.name, "type": self.type}
+        for key in ("title", "description", "format"):
+            if getattr(self, key):
+                out[key] = getattr(self, key)[:500]
+        if constraints := self.constraints.as_dict():
+            out["constraints"] = constraints
+        return out
 
 
-def validate(
-    con: duckdb.DuckDBPyConnection, table: str, schema: dict[str, Any], first_row: int = 2
-) -> tuple[list[dict], int]:
-    """Check `table` (read as it came) against `schema`. Returns (errors, how many in all);
-    at most MAX_ERRORS are listed. `first_row` is the file row of the table's first row
-    (2 after a CSV header)."""
-    present = [row[0] for row in con.execute(f"DESCRIBE {table}").fetchall()]
-    errors: list[dict] = []
-    total = 0
-    wanted = [f["name"] for f in schema["fields"]]
-    for number, name in enumerate(wanted, start=1):
-        if name not in present:
-            total += 1
-            errors.append(
-                _error(
-                    "missing-label",
-                    _("The file has no column “%(name)s” that the schema asks for.")
-                    % {"name": name},
-                    field=name,
-                    number=number,
-                )
-            )
-    for number, name in enumerate(present, start=1):
-        if name not in wanted:
-            total += 1
-            errors.append(
-                _error(
-                    "extra-label",
-                    _("Column “%(name)s” is not in the schema: add it to the schema or remove it.")
-                    % {"name": name},
-                    field=name,
-                    number=number,
-                )
-            )
-    if errors:
-        return errors, total  # cell checks make no sense on the wrong columns
-    checks: list[tuple[str, str, str, int]] = []  # (kind, condition, field, number)
-    for number, field in enumerate(schema["fields"], start=1):
-        name, col = field["name"], quoted(field["name"])
-        storage = STORAGE[field["type"]]
-        typed = f"TRY_CAST({col} AS {storage})"
-        text = f"CAST({col} AS VARCHAR)"
-        present_cell = f"{col} IS NOT NULL AND {text} <> ''"
-        if field["type"] not in ("string", "any", "geojson"):
-            checks.append(("type-error", f"{present_cell} AND {typed} IS NULL", name, number))
-        constraints = field.get("constraints") or {}
-        if constraints.get("required"):
-            checks.append(("constraint-error:required", f"NOT ({present_cell})", name, number))
-        for key, condition in BOUNDS.items():
-            if key in constraints:
-                bound = condition.format(typed=typed, text=text, limit=constraints[key])
-                checks.append((f"constraint-error:{key}", bound, name, number))
-        if "pattern" in constraints:
-            pattern = "'" + constraints["pattern"].replace("'", "''") + "'"
-            checks.append(
-                (
-                    "constraint-error:pattern",
-                    f"{present_cell} AND NOT regexp_full_match({text}, {pattern})",
-                    name,
-                    number,
-                )
-            )
-    for kind, condition, name, number in checks:
-        found = con.execute(
-            f"SELECT rowid, CAST({quoted(name)} AS VARCHAR), count(*) OVER () "  # noqa: S608
-            f"FROM {table} WHERE {condition} ORDER BY rowid LIMIT {MAX_ERRORS}"
-        ).fetchall()
-        if not found:
-            continue
-        total += found[0][2]
-        kind, _sep, constraint = kind.partition(":")
-        for rowid, cell, _count in found[: MAX_ERRORS - len(errors)]:
-            errors.append(
-                _error(
-                    kind,
-                    _cell_message(kind, constraint, name, cell, schema["fields"][number - 1]),
-                    row=rowid + first_row,
-                    field=name,
-                    number=number,
-                    cell=cell,
-                )
-            )
-    columns = (
-        schema.get("primaryKey")
-        or [f["name"] for f in schema["fields"] if (f.get("constraints") or {}).get("unique")][:1]
-    )
-    if columns:
-        cols = ", ".join(quoted(c) for c in columns)
-        found = con.execute(
-            f"SELECT rowid, concat_ws(', ', {cols}), count(*) OVER () FROM ("  # noqa: S608
-            f"SELECT rowid, {cols}, row_number() OVER (PARTITION BY {cols} ORDER BY rowid) AS n "
-            f"FROM {table}) WHERE n > 1 ORDER BY rowid LIMIT {MAX_ERRORS}"
-        ).fetchall()
-        if found:
-            total += found[0][2]
-            kind = "primary-key" if schema.get("primaryKey") else "unique-error"
-            for rowid, cell, _count in found[: MAX_ERRORS - len(errors)]:
-                errors.append(
-                    _error(
-                        kind,
-                        _("“%(value)s” of %(columns)s appears on an earlier row too.")
-                        % {"value": cell, "columns": ", ".join(columns)},
-                        row=rowid + first_row,
-                        field=columns[0],
-                        number=wanted.index(columns[0]) + 1,
-                        cell=cell,
-                    )
-                )
-    errors.sort(key=lambda e: (e.get("rowNumber") or 0, e.get("fieldNumber") or 0))
-    return errors, total
+class TableSchema(BaseModel):
+    """A steward's Table Schema: fields with names of their own, a primary key among them
+    (names that are not fields are dropped), empty cells as the missing value."""
+
+    model_config = ConfigDict(extra="ignore")
+
+    fields: list[SchemaField] = PydanticField(min_length=1)
+    primaryKey: list[str] = PydanticField(default_factory=list)  # noqa: N815 - Table Schema's name
+
+    @field_validator("fields")
+    @classmethod
+    def _names_of_their_own(cls, fields: list[SchemaField]) -> list[SchemaField]:
+        seen: set[str] = set()
+        for field in fields:
+            if field.name in seen:
+                raise ValueError(_duplicate(field.name))
+            seen.add(field.name)
+        return fields
+
+    @field_validator("primaryKey", mode="before")
+    @classmethod
+    def _none_is_no_key(cls, value: Any) -> Any:
+        return value or []
+
+    def as_dict(self) -> dict[str, Any]:
+        names = {f.name for f in self.fields}
+        out: dict[str, Any] = {"fields": [f.as_dict() for f in self.fields], "missingValues": [""]}
+        if key := [k for k in self.primaryKey if k in names]:
+            out["primaryKey"] = key
+        return out
 
 
-def _cell_message(kind: str, constraint: str, name: str, cell, field: dict) -> str:
-    if kind == "type-error":
-        return _("“%(cell)s” in %(name)s is not a %(type)s.") % {
-            "cell": cell,
+def _duplicate(name: str) -> str:
+    return _("Every field needs a name of its own (“%(name)s”).") % {"name": name}
+
+
+def clean(schema: dict[str, Any]) -> dict[str, Any]:
+    """A steward's schema checked and normalised, or ValueError with the reason in the
+    steward's language."""
+    try:
+        return TableSchema.model_validate(schema).as_dict()
+    except ValidationError as exc:
+        raise ValueError(_reason(exc.errors()[0], schema)) from exc
+
+
+def _reason(error: dict[str, Any], schema: Any) -> str:
+    """One pydantic error as the sentence a steward reads."""
+    loc = error["loc"]
+    if loc == ("fields",) and error["type"] == "value_error":
+        return str(error["ctx"]["error"])  # two fields of one name
+    if len(loc) < 2 or loc[0] != "fields":
+        return str(_("A schema lists its fields."))
+    try:
+        given = schema["fields"][loc[1]]
+        name = str(given.get("name") or "").strip()
+    except (LookupError, TypeError, AttributeError):
+        given, name = {}, ""
+    what = loc[2] if len(loc) > 2 else ""
+    if what == "name" or not name:
+        return _duplicate(name)
+    if what == "type":
+        return _("Field “%(name)s”: unknown type “%(type)s”.") % {
             "name": name,
-            "type": TYPE_LABELS[field["type"]],
+            "type": given.get("type"),
         }
-    limit = (field.get("constraints") or {}).get(constraint)
-    messages = {
-        "required": _("%(name)s is required but empty."),
-        "minimum": _("%(cell)s in %(name)s is below the minimum %(limit)s."),
-        "maximum": _("%(cell)s in %(name)s is above the maximum %(limit)s."),
-        "minLength": _("“%(cell)s” in %(name)s is shorter than %(limit)s characters."),
-        "maxLength": _("“%(cell)s” in %(name)s is longer than %(limit)s characters."),
-        "pattern": _("“%(cell)s” in %(name)s does not match the pattern %(limit)s."),
-    }
-    return messages[constraint] % {"cell": cell, "name": name, "limit": limit}
+    key = loc[3] if len(loc) > 3 else "constraints"
+    if key == "pattern":
+        return _("Field “%(name)s”: the pattern is not a regular expression (%(e)s).") % {
+            "name": name,
+            "e": error.get("ctx", {}).get("error", ""),
+        }
+    return _("Field “%(name)s”: %(key)s must be a number.") % {"name": name, "key": key}
 
 
 def select_typed(schema: dict[str, Any]) -> str:
