@@ -78,22 +78,68 @@ def is_loaded() -> bool:
 
 @transaction.atomic
 def load_units(actor: Actor | None = None, *, force: bool = False) -> ReferenceDataLoad | None:
-    """Create or refresh every unit table. Returns None when the loaded version is current."""
+    """Create or refresh every unit table. Returns None when the loaded version is current.
+    Each table is upserted by code, so a reload keeps the rows that point at units."""
     from tinhso.core.actions import record
+    from tinhso.units import lookup, province
 
     if not force and is_loaded():
         return None
-
     new_rows = list(_rows("SELECT * FROM admin_units"))
     old_rows = list(_rows("SELECT * FROM admin_units_legacy"))
+    converter = _converter()
 
-    provinces: dict[str, Province] = {}
-    for row in new_rows:
-        code = row["provinceCode"]
-        if code in provinces:
-            continue
-        provinces[code] = Province(
-            code=code,
+    province_ids = _load_provinces(new_rows)
+    commune_ids = _load_communes(new_rows, province_ids)
+    legacy_province_ids = _load_legacy_provinces(old_rows, new_rows, converter, province_ids)
+    district_ids = _load_legacy_districts(old_rows, legacy_province_ids)
+    ward_ids = _load_legacy_wards(old_rows, district_ids)
+    conversions = _conversions(converter, old_rows, new_rows, district_ids, ward_ids, commune_ids)
+    UnitConversion.objects.all().delete()
+    UnitConversion.objects.bulk_create(conversions, batch_size=1000)
+
+    counts = {
+        "provinces": len(province_ids),
+        "communes": len(new_rows),
+        "legacy_provinces": len(legacy_province_ids),
+        "legacy_districts": len(district_ids),
+        "legacy_wards": len(ward_ids),
+        "conversions": len(conversions),
+        "split_wards": len({(c.district_id, c.ward_id) for c in conversions if c.is_split}),
+    }
+    load = ReferenceDataLoad.objects.create(
+        source=PACKAGE, version=package_version(), counts=counts
+    )
+    record(actor or Actor.system("units loader"), "units.load_units", load, after=counts)
+    lookup.invalidate()
+    province.forget()
+    return load
+
+
+def _first_of_each(rows: list[dict[str, Any]], column: str) -> list[dict[str, Any]]:
+    """The first row for each distinct value of `column` (the tables are denormalised)."""
+    seen: dict[Any, dict[str, Any]] = {}
+    for row in rows:
+        seen.setdefault(row[column], row)
+    return list(seen.values())
+
+
+def _upsert(model, objects, fields: list[str], batch_size: int = 500) -> dict[str, int]:
+    """Insert or update `objects` by code; returns {code: id} of the whole table."""
+    model.objects.bulk_create(
+        objects,
+        update_conflicts=True,
+        unique_fields=["code"],
+        update_fields=fields,
+        batch_size=batch_size,
+    )
+    return dict(model.objects.values_list("code", "id"))
+
+
+def _load_provinces(new_rows: list[dict[str, Any]]) -> dict[str, int]:
+    provinces = [
+        Province(
+            code=row["provinceCode"],
             name=row["province"],
             short_name=row["provinceShort"],
             kind=ProvinceKind.CITY
@@ -103,116 +149,105 @@ def load_units(actor: Actor | None = None, *, force: bool = False) -> ReferenceD
             lon=row["provinceLon"],
             search_key=fold(row["province"]),
         )
-    Province.objects.bulk_create(
-        provinces.values(),
-        update_conflicts=True,
-        unique_fields=["code"],
-        update_fields=["name", "short_name", "kind", "lat", "lon", "search_key"],
-    )
-    province_ids = dict(Province.objects.values_list("code", "id"))
+        for row in _first_of_each(new_rows, "provinceCode")
+    ]
+    return _upsert(Province, provinces, ["name", "short_name", "kind", "lat", "lon", "search_key"])
+
+
+def _load_communes(new_rows: list[dict[str, Any]], province_ids: dict[str, int]) -> dict[str, int]:
+    communes = [
+        Commune(
+            code=row["wardCode"],
+            name=row["ward"],
+            short_name=row["wardShort"],
+            kind=_COMMUNE_KINDS[row["wardType"]],
+            province_id=province_ids[row["provinceCode"]],
+            lat=row["wardLat"],
+            lon=row["wardLon"],
+            area_km2=row["wardAreaKm2"],
+            search_key=fold(row["ward"]),
+        )
+        for row in new_rows
+    ]
+    fields = ["name", "short_name", "kind", "province", "lat", "lon", "area_km2", "search_key"]
+    return _upsert(Commune, communes, fields)
+
+
+def _load_legacy_provinces(
+    old_rows: list[dict[str, Any]],
+    new_rows: list[dict[str, Any]],
+    converter: dict[str, Any],
+    province_ids: dict[str, int],
+) -> dict[str, int]:
+    """The 63 provinces before the reform, each with the province it became part of."""
     province_by_key = {row["provinceKey"]: row["provinceCode"] for row in new_rows}
-
-    Commune.objects.bulk_create(
-        [
-            Commune(
-                code=row["wardCode"],
-                name=row["ward"],
-                short_name=row["wardShort"],
-                kind=_COMMUNE_KINDS[row["wardType"]],
-                province_id=province_ids[row["provinceCode"]],
-                lat=row["wardLat"],
-                lon=row["wardLon"],
-                area_km2=row["wardAreaKm2"],
-                search_key=fold(row["ward"]),
-            )
-            for row in new_rows
-        ],
-        update_conflicts=True,
-        unique_fields=["code"],
-        update_fields=[
-            "name",
-            "short_name",
-            "kind",
-            "province",
-            "lat",
-            "lon",
-            "area_km2",
-            "search_key",
-        ],
-        batch_size=500,
-    )
-    commune_ids = dict(Commune.objects.values_list("code", "id"))
-    commune_by_key = {(row["provinceKey"], row["wardKey"]): row["wardCode"] for row in new_rows}
-
-    converter = _converter()
     new_province_of_old = {
         old_key: province_by_key[new_key]
         for new_key, old_keys in converter["DICT_PROVINCE"].items()
         for old_key in old_keys
     }
+    provinces = [
+        LegacyProvince(
+            code=row["provinceCode"],
+            name=row["province"],
+            short_name=row["provinceShort"],
+            keys=_keys(row["provinceKey"], row["provinceShortKey"], row["provinceKeywords"]),
+            new_province_id=province_ids[new_province_of_old[row["provinceKey"]]],
+        )
+        for row in _first_of_each(old_rows, "provinceCode")
+    ]
+    return _upsert(LegacyProvince, provinces, ["name", "short_name", "keys", "new_province"])
 
-    legacy_provinces: dict[str, LegacyProvince] = {}
-    legacy_districts: dict[str, LegacyDistrict] = {}
-    for row in old_rows:
-        code = row["provinceCode"]
-        if code not in legacy_provinces:
-            legacy_provinces[code] = LegacyProvince(
-                code=code,
-                name=row["province"],
-                short_name=row["provinceShort"],
-                keys=_keys(row["provinceKey"], row["provinceShortKey"], row["provinceKeywords"]),
-                new_province_id=province_ids[new_province_of_old[row["provinceKey"]]],
-            )
-    LegacyProvince.objects.bulk_create(
-        legacy_provinces.values(),
-        update_conflicts=True,
-        unique_fields=["code"],
-        update_fields=["name", "short_name", "keys", "new_province"],
-    )
-    legacy_province_ids = dict(LegacyProvince.objects.values_list("code", "id"))
 
-    for row in old_rows:
-        code = row["districtCode"]
-        if code not in legacy_districts:
-            legacy_districts[code] = LegacyDistrict(
-                code=code,
-                name=row["district"],
-                short_name=row["districtShort"],
-                kind=row["districtType"] or "",
-                province_id=legacy_province_ids[row["provinceCode"]],
-                keys=_keys(row["districtKey"], row["districtShortKey"], row["districtKeywords"]),
-            )
-    LegacyDistrict.objects.bulk_create(
-        legacy_districts.values(),
-        update_conflicts=True,
-        unique_fields=["code"],
-        update_fields=["name", "short_name", "kind", "province", "keys"],
-        batch_size=500,
-    )
-    district_ids = dict(LegacyDistrict.objects.values_list("code", "id"))
+def _load_legacy_districts(
+    old_rows: list[dict[str, Any]], legacy_province_ids: dict[str, int]
+) -> dict[str, int]:
+    districts = [
+        LegacyDistrict(
+            code=row["districtCode"],
+            name=row["district"],
+            short_name=row["districtShort"],
+            kind=row["districtType"] or "",
+            province_id=legacy_province_ids[row["provinceCode"]],
+            keys=_keys(row["districtKey"], row["districtShortKey"], row["districtKeywords"]),
+        )
+        for row in _first_of_each(old_rows, "districtCode")
+    ]
+    return _upsert(LegacyDistrict, districts, ["name", "short_name", "kind", "province", "keys"])
 
-    LegacyWard.objects.bulk_create(
-        [
-            LegacyWard(
-                code=row["wardCode"],
-                name=row["ward"],
-                short_name=row["wardShort"],
-                kind=row["wardType"] or "",
-                district_id=district_ids[row["districtCode"]],
-                lat=row["wardLat"],
-                lon=row["wardLon"],
-                keys=_keys(row["wardKey"], row["wardShortKey"], row["wardKeywords"]),
-            )
-            for row in old_rows
-            if row["wardCode"]
-        ],
-        update_conflicts=True,
-        unique_fields=["code"],
-        update_fields=["name", "short_name", "kind", "district", "lat", "lon", "keys"],
-        batch_size=1000,
-    )
-    ward_ids = dict(LegacyWard.objects.values_list("code", "id"))
 
+def _load_legacy_wards(
+    old_rows: list[dict[str, Any]], district_ids: dict[str, int]
+) -> dict[str, int]:
+    wards = [
+        LegacyWard(
+            code=row["wardCode"],
+            name=row["ward"],
+            short_name=row["wardShort"],
+            kind=row["wardType"] or "",
+            district_id=district_ids[row["districtCode"]],
+            lat=row["wardLat"],
+            lon=row["wardLon"],
+            keys=_keys(row["wardKey"], row["wardShortKey"], row["wardKeywords"]),
+        )
+        for row in old_rows
+        if row["wardCode"]
+    ]
+    fields = ["name", "short_name", "kind", "district", "lat", "lon", "keys"]
+    return _upsert(LegacyWard, wards, fields, batch_size=1000)
+
+
+def _conversions(
+    converter: dict[str, Any],
+    old_rows: list[dict[str, Any]],
+    new_rows: list[dict[str, Any]],
+    district_ids: dict[str, int],
+    ward_ids: dict[str, int],
+    commune_ids: dict[str, int],
+) -> list[UnitConversion]:
+    """Old ward → new commune: whole wards, then wards split between several communes
+    (one of which the package marks as the default)."""
+    commune_by_key = {(row["provinceKey"], row["wardKey"]): row["wardCode"] for row in new_rows}
     # The converter speaks in keys "<old province>_<old district>_<old ward>".
     old_by_key = {
         f"{row['provinceKey']}_{row['districtKey']}_{row['wardKey'] or ''}": row for row in old_rows
@@ -245,25 +280,4 @@ def load_units(actor: Actor | None = None, *, force: bool = False) -> ReferenceD
                     split=True,
                     default=bool(part["isDefaultNewWard"]),
                 )
-
-    UnitConversion.objects.all().delete()
-    UnitConversion.objects.bulk_create(conversions, batch_size=1000)
-
-    counts = {
-        "provinces": len(provinces),
-        "communes": len(new_rows),
-        "legacy_provinces": len(legacy_provinces),
-        "legacy_districts": len(legacy_districts),
-        "legacy_wards": len(ward_ids),
-        "conversions": len(conversions),
-        "split_wards": len({(c.district_id, c.ward_id) for c in conversions if c.is_split}),
-    }
-    load = ReferenceDataLoad.objects.create(
-        source=PACKAGE, version=package_version(), counts=counts
-    )
-    record(actor or Actor.system("units loader"), "units.load_units", load, after=counts)
-    from tinhso.units import lookup, province
-
-    lookup.invalidate()
-    province.forget()
-    return load
+    return conversions
