@@ -6,9 +6,6 @@ its audit entry are committed together or not at all.
 
 from __future__ import annotations
 
-import datetime as dt
-import decimal
-import uuid
 from collections.abc import Iterable
 from typing import Any
 
@@ -16,20 +13,7 @@ from django.db import models
 
 from tinhso.core.actors import Actor
 from tinhso.core.models import AuditEntry
-
-
-def _jsonable(value: Any) -> Any:
-    if isinstance(value, dt.datetime | dt.date | dt.time):
-        return value.isoformat()
-    if isinstance(value, decimal.Decimal | uuid.UUID):
-        return str(value)
-    if isinstance(value, models.Model):
-        return value.pk
-    if isinstance(value, list | tuple | set):
-        return [_jsonable(v) for v in value]
-    if isinstance(value, dict):
-        return {k: _jsonable(v) for k, v in value.items()}
-    return value
+from tinhso.core.values import jsonable
 
 
 def snapshot(obj: models.Model, fields: Iterable[str] | None = None) -> dict[str, Any]:
@@ -39,7 +23,7 @@ def snapshot(obj: models.Model, fields: Iterable[str] | None = None) -> dict[str
     """
     names = fields or [f.attname for f in obj._meta.concrete_fields]
     return {
-        name: _jsonable(getattr(obj, name))
+        name: jsonable(getattr(obj, name))
         for name in names
         if name != "password" and not name.endswith("_hash")
     }
@@ -65,8 +49,8 @@ def record(
         object_type=obj._meta.label_lower,
         object_id=str(obj.pk),
         object_repr=str(obj)[:300],
-        before=_jsonable(before) if before is not None else None,
-        after=_jsonable(after) if after is not None else None,
+        before=jsonable(before) if before is not None else None,
+        after=jsonable(after) if after is not None else None,
     )
 
 

@@ -12,6 +12,7 @@ from ninja.errors import HttpError
 
 from tinhso.agencies.auth import reader, signed_in
 from tinhso.core.access import NotFound
+from tinhso.core.values import jsonable
 from tinhso.warehouse import access, sandbox
 from tinhso.warehouse.models import Dataset
 from tinhso.warehouse.schema import as_table_schema
@@ -193,13 +194,16 @@ def dataset_rows(request: HttpRequest, slug: str):
         raise HttpError(400, exc.message) from exc
     return {
         "columns": found.columns,
-        "rows": [[_json(v) for v in row] for row in found.rows],
+        "rows": [[jsonable(v) for v in row] for row in found.rows],
         "total": found.total,
         "total_is_exact": found.total_is_exact,
         "limit": found.limit,
         "offset": found.offset,
         "facets": {
-            name: {**facet, "values": [{**v, "value": _json(v["value"])} for v in facet["values"]]}
+            name: {
+                **facet,
+                "values": [{**v, "value": jsonable(v["value"])} for v in facet["values"]],
+            }
             for name, facet in found.facets.items()
         },
     }
@@ -216,15 +220,9 @@ def run_sql(request: HttpRequest, payload: SqlIn):
         raise HttpError(400, exc.message) from exc
     return {
         "columns": answer.columns,
-        "rows": [[_json(v) for v in row] for row in answer.rows],
+        "rows": [[jsonable(v) for v in row] for row in answer.rows],
         "truncated": answer.truncated,
     }
-
-
-def _json(value):
-    if value is None or isinstance(value, bool | int | float | str):
-        return value
-    return str(value)  # dates, decimals, intervals
 
 
 @router.get("/datasets/{slug}/download/{fmt}", summary="Download rows: csv, json, geojson, xlsx")
@@ -296,6 +294,6 @@ def version_diff(request: HttpRequest, slug: str, number: int, limit: int = 50):
     found = changes.between(actor, slug, number, sample=max(0, min(limit, 500)))
     return {
         **found,
-        "added_rows": [[_json(v) for v in row] for row in found.get("added_rows", [])],
-        "removed_rows": [[_json(v) for v in row] for row in found.get("removed_rows", [])],
+        "added_rows": [[jsonable(v) for v in row] for row in found.get("added_rows", [])],
+        "removed_rows": [[jsonable(v) for v in row] for row in found.get("removed_rows", [])],
     }

@@ -23,6 +23,8 @@ from django.http import FileResponse, HttpResponse, StreamingHttpResponse
 from django.utils.translation import gettext as _
 
 from tinhso.core.actors import Actor
+from tinhso.core.exports import safe_cell
+from tinhso.core.values import jsonable
 from tinhso.warehouse import rows, sandbox
 
 FORMATS = {
@@ -35,7 +37,6 @@ FORMATS = {
 BATCH = 5000
 EXPORT_SECONDS = 900.0
 XLSX_ROWS = 1_048_575
-DANGEROUS = ("=", "+", "-", "@", "\t", "\r")
 LON_LAT = [
     ("lon_wgs84", "lat_wgs84"),
     ("kinh_do", "vi_do"),
@@ -43,22 +44,6 @@ LON_LAT = [
     ("longitude", "latitude"),
     ("lng", "lat"),
 ]
-
-
-def neutralised(value):
-    if isinstance(value, str) and value.startswith(DANGEROUS):
-        return "'" + value
-    return value
-
-
-def _plain(value):
-    if value is None or isinstance(value, bool | int | float | str):
-        return value
-    if isinstance(value, Decimal):
-        return float(value)
-    if isinstance(value, dt.date | dt.datetime | dt.time):
-        return value.isoformat()
-    return str(value)
 
 
 def _batches(chosen: rows.Selection) -> Iterator[list]:
@@ -77,7 +62,7 @@ def _csv(chosen: rows.Selection) -> Iterator[bytes]:
     batches = _batches(chosen)
     writer.writerow(next(batches))
     for batch in batches:
-        writer.writerows([neutralised(v) for v in row] for row in batch)
+        writer.writerows([safe_cell(v) for v in row] for row in batch)
         yield buffer.getvalue().encode()
         buffer.seek(0)
         buffer.truncate()
@@ -92,7 +77,7 @@ def _json(chosen: rows.Selection) -> Iterator[bytes]:
     for batch in batches:
         parts = []
         for row in batch:
-            item = {c: _plain(v) for c, v in zip(columns, row, strict=True)}
+            item = {c: jsonable(v) for c, v in zip(columns, row, strict=True)}
             parts.append(("" if first else ",") + json.dumps(item, ensure_ascii=False))
             first = False
         yield "".join(parts).encode()
@@ -125,7 +110,7 @@ def _geojson(chosen: rows.Selection) -> Iterator[bytes]:
     for batch in batches:
         parts = []
         for row in batch:
-            item = {c: _plain(v) for c, v in zip(columns, row, strict=True)}
+            item = {c: jsonable(v) for c, v in zip(columns, row, strict=True)}
             if geometry:
                 raw = item.pop(geometry)
                 shape = json.loads(raw) if raw else None
@@ -159,7 +144,7 @@ def _xlsx(chosen: rows.Selection) -> FileResponse:
         if written > XLSX_ROWS:
             raise sandbox.QueryRefused(_too_many_for_excel())
         for row in batch:
-            sheet.append([neutralised(_xlsx_cell(v)) for v in row])
+            sheet.append([safe_cell(_xlsx_cell(v)) for v in row])
     # Closed by the response once sent; the file has no name on disk to leave behind.
     handle = tempfile.TemporaryFile(prefix="tinhso-xlsx-")  # noqa: SIM115
     book.save(handle)

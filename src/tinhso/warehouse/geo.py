@@ -5,9 +5,7 @@ The features are read through the same readers as commune boundaries."""
 
 from __future__ import annotations
 
-import datetime as dt
 import json
-from decimal import Decimal
 from pathlib import Path
 
 import shapely
@@ -16,6 +14,7 @@ from django.utils.translation import gettext as _
 from pyproj import Transformer
 from shapely.geometry import mapping, shape
 
+from tinhso.core.values import jsonable
 from tinhso.units.boundaries import (
     WGS84,
     BoundaryFileError,
@@ -44,16 +43,6 @@ def _projected(features: list[dict]) -> bool:
     return False
 
 
-def _plain(value):
-    if isinstance(value, dt.date | dt.datetime):
-        return value.isoformat()
-    if isinstance(value, Decimal):
-        return float(value)
-    if isinstance(value, bytes):
-        return value.decode("utf-8", "replace")
-    return value
-
-
 def to_ndjson(path: Path, folder: Path) -> tuple[Path, list[str]]:
     """The features of a GeoJSON file or zipped Shapefile as NDJSON rows in `folder`, and
     notes for the report (which coordinate system was converted)."""
@@ -80,7 +69,7 @@ def to_ndjson(path: Path, folder: Path) -> tuple[Path, list[str]]:
     target = folder / "features.ndjson"
     with target.open("w", encoding="utf-8") as out:
         for feature in features:
-            row = {str(k): _plain(v) for k, v in (feature.get("properties") or {}).items()}
+            row = {str(k): jsonable(v) for k, v in (feature.get("properties") or {}).items()}
             geometry = feature.get("geometry")
             if geometry:
                 geom = shape(geometry)
