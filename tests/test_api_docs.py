@@ -11,7 +11,9 @@ from django.urls import Resolver404, resolve
 
 DOC = Path(__file__).resolve().parents[1] / "docs" / "api.md"
 METHODS = ("GET", "POST", "PUT", "PATCH", "DELETE")
-ROUTE = re.compile(r"`((?:GET|POST|PUT|PATCH|DELETE)(?:/(?:GET|POST|PUT|PATCH|DELETE))*) (/[^`\s]*)")
+ROUTE = re.compile(
+    r"`((?:GET|POST|PUT|PATCH|DELETE)(?:/(?:GET|POST|PUT|PATCH|DELETE))*) (/[^`\s]*)"
+)
 
 
 def documented() -> set[tuple[str, str]]:

@@ -6,7 +6,7 @@ from django.contrib import admin
 
 from tinhso.core.actions import record, snapshot
 from tinhso.core.actors import actor_from_request
-from tinhso.core.models import AuditEntry
+from tinhso.core.models import AuditEntry, ScheduledRun
 
 
 class AuditedAdmin(admin.ModelAdmin):
@@ -49,6 +49,23 @@ class AuditEntryAdmin(admin.ModelAdmin):
     search_fields = ("actor_label", "object_repr", "object_id", "action")
     date_hierarchy = "at"
     readonly_fields = [f.name for f in AuditEntry._meta.fields]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(ScheduledRun)
+class ScheduledRunAdmin(admin.ModelAdmin):
+    """When each periodic task last ran; written by the worker only."""
+
+    list_display = ("task", "last_run_at")
+    readonly_fields = ("task", "last_run_at")
 
     def has_add_permission(self, request):
         return False

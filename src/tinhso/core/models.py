@@ -53,3 +53,19 @@ class AuditEntry(models.Model):
 
     def delete(self, *args, **kwargs):
         raise PermissionError("The audit log is append-only.")
+
+
+class ScheduledRun(models.Model):
+    """When a periodic task was last enqueued. Kept in the database so a restarted worker
+    does not run every task again, and so that of several workers only one enqueues each
+    run (the one whose conditional update claims it)."""
+
+    task = models.CharField(_("task"), max_length=200, unique=True)
+    last_run_at = models.DateTimeField(_("last run"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("scheduled run")
+        verbose_name_plural = _("scheduled runs")
+
+    def __str__(self) -> str:
+        return self.task
