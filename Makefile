@@ -35,6 +35,7 @@ test-browser: install-test
 lint: install-test
 	$(BIN)/ruff check src tests benchmarks
 	$(BIN)/lint-imports pyproject.toml --no-cache
+	$(BIN)/mypy
 	$(BIN)/ruff format --check src tests benchmarks
 
 check: install-test

@@ -41,11 +41,11 @@ class AgencyOut(Schema):
 
     @staticmethod
     def resolve_parent(obj: Agency) -> str | None:
-        return obj.parent.code if obj.parent_id else None
+        return obj.parent.code if obj.parent is not None else None
 
     @staticmethod
     def resolve_commune(obj: Agency) -> str | None:
-        return obj.commune.code if obj.commune_id else None
+        return obj.commune.code if obj.commune is not None else None
 
 
 class AgencyDetailOut(AgencyOut):
@@ -232,7 +232,7 @@ def create_token(request: HttpRequest, payload: TokenIn):
     token, raw = actions.create_token(
         actor, actor.user, label=payload.label, expires_at=payload.expires_at
     )
-    token.token = raw  # on the instance only, for this one response
+    token.token = raw  # type: ignore[attr-defined]  # on the instance only, for this response
     return Status(201, token)
 
 

@@ -129,7 +129,8 @@ def build(actor: Actor, province: Province, out) -> None:
 
 def _centre_commune(province: Province):
     """The commune nearest the province's centre point (its administrative centre)."""
-    communes = list(province.communes.exclude(lat=None))
-    if province.lat is None or not communes:
+    communes = list(province.communes.exclude(lat=None).exclude(lon=None))
+    lat, lon = province.lat, province.lon
+    if lat is None or lon is None or not communes:
         return province.communes.order_by("code").first()
-    return min(communes, key=lambda c: (c.lat - province.lat) ** 2 + (c.lon - province.lon) ** 2)
+    return min(communes, key=lambda c: ((c.lat or 0.0) - lat) ** 2 + ((c.lon or 0.0) - lon) ** 2)

@@ -121,6 +121,9 @@ def read_shapefile_zip(data: bytes) -> tuple[list[dict[str, Any]], str | None]:
         name = names.get(stem + ext)
         return archive.read(name) if name else None
 
+    def required(ext: str) -> bytes:
+        return archive.read(names[stem + ext])  # checked present above
+
     encoding = (read(".cpg") or b"utf-8").decode("ascii", "ignore").strip() or "utf-8"
     crs = None
     prj = read(".prj")
@@ -132,9 +135,9 @@ def read_shapefile_zip(data: bytes) -> tuple[list[dict[str, Any]], str | None]:
             crs = None
     try:
         reader = shapefile.Reader(
-            shp=io.BytesIO(read(".shp")),
-            dbf=io.BytesIO(read(".dbf")),
-            shx=io.BytesIO(read(".shx")),
+            shp=io.BytesIO(required(".shp")),
+            dbf=io.BytesIO(required(".dbf")),
+            shx=io.BytesIO(required(".shx")),
             encoding=encoding,
             encodingErrors="replace",
         )

@@ -44,9 +44,10 @@ def convert_rows(
     legacy = legacy or index()
     cache: dict[tuple[str, str, str], dict[str, str]] = {}
     for number, row in enumerate(rows, start=1):
-        key = tuple(
+        province, district, ward = (
             (row.get(col) or "") if col else "" for col in (province_col, district_col, ward_col)
         )
+        key = (province, district, ward)
         added = cache.get(key)
         if added is None:
             try:

@@ -10,6 +10,8 @@ from tinhso.units.models import Province, ReferenceDataLoad
 def build(actor: Actor, province: Province | None, out) -> None:
     load_units(actor)
     latest = ReferenceDataLoad.objects.first()
+    if latest is None:  # load_units always leaves one
+        return
     counts = latest.counts
     out(
         f"Đơn vị hành chính / administrative units ({latest.source} {latest.version}): "

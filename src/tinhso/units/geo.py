@@ -10,7 +10,9 @@ query.
 from __future__ import annotations
 
 import threading
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 import shapely
@@ -70,7 +72,10 @@ class ProvinceLocator:
 
     @staticmethod
     def _approximate_cells(
-        communes: list[dict], *, hull_of: list[dict], surveyed: shapely.Geometry | None
+        communes: Sequence[Mapping[str, Any]],
+        *,
+        hull_of: Sequence[Mapping[str, Any]],
+        surveyed: shapely.Geometry | None,
     ) -> dict[int, shapely.Geometry]:
         """Voronoi cells of the centroids of `communes` (those without a surveyed
         boundary), within a margin around all the province's centroids, minus the

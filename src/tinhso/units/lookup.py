@@ -80,7 +80,7 @@ class OldUnit:
     code: str
     name: str
     kind: str
-    parent_id: int | None
+    parent_id: int  # a district's province, a ward's district; 0 for a province
     keys: tuple[str, ...]
 
 
@@ -155,7 +155,7 @@ class LegacyIndex:
     def build(cls) -> LegacyIndex:
         index = cls()
         for p in LegacyProvince.objects.all():
-            unit = OldUnit(p.id, p.code, p.name, "tinh", None, tuple(p.keys))
+            unit = OldUnit(p.id, p.code, p.name, "tinh", 0, tuple(p.keys))
             index.provinces[p.id] = unit
             index.provinces_by_code[p.code] = unit
             index.new_province_of[p.id] = p.new_province_id
@@ -306,6 +306,7 @@ class LegacyIndex:
         """Resolve an old address to the new commune(s). Raises `ConversionError`."""
         province, district, ward = ((v or "").strip() or None for v in (province, district, ward))
         ward_unit = self._by_code(ward, "ward") if ward else None
+        district_unit: OldUnit | None
         if ward_unit is not None:
             district_unit = self.districts[ward_unit.parent_id]
             province_unit = self.provinces[district_unit.parent_id]

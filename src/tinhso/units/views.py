@@ -28,7 +28,8 @@ def unit_index(request: HttpRequest) -> HttpResponse:
         communes = communes.filter(kind=kind)
     page = Paginator(communes.order_by("search_key"), 100).get_page(request.GET.get("page"))
     surveyed = province.communes.filter(boundary__isnull=False).count()
-    template = "units/_commune_table.html" if request.htmx else "units/index.html"
+    htmx = getattr(request, "htmx", False)  # set by django-htmx's middleware
+    template = "units/_commune_table.html" if htmx else "units/index.html"
     return render(
         request,
         template,
@@ -79,14 +80,14 @@ def boundary_upload(request: HttpRequest) -> HttpResponse:
         uploaded = request.FILES.get("file")
         if uploaded is None:
             error = _("Choose a file to upload.")
-        elif uploaded.size > MAX_BOUNDARY_FILE:
+        elif (uploaded.size or 0) > MAX_BOUNDARY_FILE:
             error = _("The file is larger than 200 MB.")
         else:
             try:
                 upload = actions.upload_boundaries(
                     actor,
                     province,
-                    file_name=uploaded.name,
+                    file_name=uploaded.name or "",
                     data=uploaded.read(),
                     declared_crs=crs,
                 )

@@ -36,27 +36,27 @@ class DatabaseWrapper(base.DatabaseWrapper):
         self._lock_held = True
 
     def _release_write_lock(self) -> None:
-        if self._lock_held:
+        if self._lock_held and self._lock_fd is not None:
             fcntl.flock(self._lock_fd, fcntl.LOCK_UN)
             self._lock_held = False
 
     def _start_transaction_under_autocommit(self):
         self._acquire_write_lock()
         try:
-            super()._start_transaction_under_autocommit()
+            super()._start_transaction_under_autocommit()  # type: ignore[misc]
         except BaseException:
             self._release_write_lock()
             raise
 
     def _commit(self):
         try:
-            return super()._commit()
+            return super()._commit()  # type: ignore[misc]
         finally:
             self._release_write_lock()
 
     def _rollback(self):
         try:
-            return super()._rollback()
+            return super()._rollback()  # type: ignore[misc]
         finally:
             self._release_write_lock()
 
@@ -65,4 +65,4 @@ class DatabaseWrapper(base.DatabaseWrapper):
         if self._lock_fd is not None:
             os.close(self._lock_fd)
             self._lock_fd = None
-        return super()._close()
+        return super()._close()  # type: ignore[misc]

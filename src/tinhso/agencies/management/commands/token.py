@@ -47,8 +47,8 @@ class Command(BaseCommand):
                     f"{t.pk}\t{t.prefix}…\t{t.user.username}\t{state}\t{last}\t{t.label}"
                 )
         else:
-            token = ApiToken.objects.filter(pk=options["id"]).first()
-            if token is None:
+            found = ApiToken.objects.filter(pk=options["id"]).first()
+            if found is None:
                 raise CommandError(f"Không có token {options['id']} / no such token.")
-            actions.revoke_token(actor, token)
-            self.stdout.write(f"Đã thu hồi / revoked {token.prefix}…")
+            actions.revoke_token(actor, found)
+            self.stdout.write(f"Đã thu hồi / revoked {found.prefix}…")
