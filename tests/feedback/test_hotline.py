@@ -91,7 +91,7 @@ def test_same_problem_merges_into_the_first_report(operator, field, tan_an, new_
     merged = Report.objects.filter(channel="hotline").latest("id")
     assert merged.duplicate_of == first
     assert (merged.status, merged.resolution) == (Status.CLOSED, "duplicate")
-    page = client.get("/feedback/track/", {"code": first.code}).content.decode()
+    page = client.get(f"/feedback/r/{first.code}/{first.citizen_key}/").content.decode()
     assert "2 người" in page
 
 

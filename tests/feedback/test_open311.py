@@ -193,14 +193,20 @@ def test_service_request_updates_extension(client, token_for):
     }
     assert "FIXED" in statuses
     fixed = Report.objects.filter(status="closed", resolution="fixed").first()
+    update = {
+        "api_key": token_for("demo.operator"),
+        "service_request_id": fixed.code,
+        "status": "REOPEN",
+        "description": "Vẫn chưa sửa.",
+    }
+    # A token that did not send the request may not reopen it ...
+    refused = client.post(f"{BASE}/servicerequestupdates.json", update)
+    assert refused.status_code == 403 and refused.json()[0]["code"] == 403
+    fixed.refresh_from_db()
+    assert fixed.status == "closed"
+    # ... the reporter's key (from the link given when it was sent) may.
     response = client.post(
-        f"{BASE}/servicerequestupdates.json",
-        {
-            "api_key": token_for("demo.operator"),
-            "service_request_id": fixed.code,
-            "status": "REOPEN",
-            "description": "Vẫn chưa sửa.",
-        },
+        f"{BASE}/servicerequestupdates.json", {**update, "reporter_key": fixed.citizen_key}
     )
     assert response.status_code == 200, response.content
     assert response.json()[0]["status"] == "REOPEN"

@@ -90,8 +90,11 @@ def test_refusal_reason_is_shown_to_the_citizen(client, operator, new_report):
     act(operator, report, "refuse", reason="Nội dung không đủ để xác minh.")
     report.refresh_from_db()
     assert report.status == Status.REFUSED
-    page = client.get("/feedback/track/", {"code": report.code}).content.decode()
+    page = client.get(f"/feedback/r/{report.code}/{report.citizen_key}/").content.decode()
     assert "Nội dung không đủ để xác minh." in page
+    # A refused report is not public: its code alone shows nothing.
+    public = client.get("/feedback/track/", {"code": report.code}).content.decode()
+    assert "Nội dung không đủ để xác minh." not in public
 
 
 def test_refusing_without_a_reason_is_refused(operator, new_report):

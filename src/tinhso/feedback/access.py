@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import secrets
+
 from django.db.models import Q, QuerySet
 from django.utils.translation import gettext as _
 
 from tinhso.core.access import AccessDenied, NotFound, require_signed_in
 from tinhso.core.actors import Actor
-from tinhso.feedback.models import Report, Status
+from tinhso.feedback.models import Report, Status, Track
 
 PROVINCE_WIDE = ("operator", "supervisor", "leader", "administrator")
 PUBLIC_STATUSES = (
@@ -20,21 +22,87 @@ PUBLIC_STATUSES = (
 
 
 def public_reports() -> QuerySet[Report]:
-    """What anyone may see: accepted reports (not refused, not yet checked), without
-    hidden duplicates. Templates show them through `privacy` only."""
-    return Report.objects.filter(status__in=PUBLIC_STATUSES, duplicate_of__isnull=True)
+    """What anyone may see: reports staff have accepted (not refused, not yet checked),
+    never a denunciation (tố cáo: the Law on Denunciations 2018, art. 4, protects the
+    denouncer), without merged duplicates. Templates show them through `privacy` only."""
+    return Report.objects.filter(status__in=PUBLIC_STATUSES, duplicate_of__isnull=True).exclude(
+        track=Track.DENUNCIATION
+    )
 
 
-def report_for_tracking(code: str) -> Report:
-    """A report by its tracking code, for the citizen who holds it (any status)."""
+def _normal(code: str) -> str:
+    return (code or "").strip().upper()
+
+
+def _not_public(code: str) -> NotFound:
+    # The same answer whether the report does not exist or is not public: tracking codes
+    # are sequential, so telling them apart would tell who reported what.
+    return NotFound(
+        _(
+            "No public report has the tracking code “%(code)s”. If you sent it, open the link "
+            "you were given when you sent it: it holds your private key."
+        )
+        % {"code": code}
+    )
+
+
+def report_for_reporter(code: str, key: str) -> Report:
+    """The reporter's own report, in any status, with the private key of its link."""
     report = (
         Report.objects.select_related("field", "agency", "commune")
-        .filter(code=code.strip().upper())
+        .filter(code=_normal(code))
+        .first()
+    )
+    if report is None or not key or not secrets.compare_digest(report.citizen_key, key):
+        raise _not_public(code)
+    return report
+
+
+def report_for_tracking(actor: Actor, code: str, key: str = "") -> Report:
+    """A report by its tracking code: the reporter's with its key; any the staff member
+    handles when signed in; otherwise only a public one. The code alone proves nothing."""
+    if key:
+        return report_for_reporter(code, key)
+    if actor.is_authenticated:
+        try:
+            report = reports_for_staff(actor).filter(code=_normal(code)).first()
+        except AccessDenied:
+            report = None
+        if report is not None:
+            return report
+    report = (
+        public_reports()
+        .select_related("field", "agency", "commune")
+        .filter(code=_normal(code))
         .first()
     )
     if report is None:
-        raise NotFound(_("No report has the tracking code “%(code)s”.") % {"code": code})
+        raise _not_public(code)
     return report
+
+
+def is_reporter(actor: Actor, report: Report, key: str = "") -> bool:
+    """The person who made the report: the private key of its link, or the same API
+    client (token) or account that sent it."""
+    if key and secrets.compare_digest(report.citizen_key, key):
+        return True
+    if report.source_token_id is None:
+        return False
+    if actor.token_id is not None and actor.token_id == report.source_token_id:
+        return True
+    from tinhso.agencies.models import ApiToken
+
+    return (
+        actor.user is not None
+        and ApiToken.objects.filter(pk=report.source_token_id, user_id=actor.user.pk).exists()
+    )
+
+
+def require_reporter(actor: Actor, report: Report, key: str = "") -> None:
+    if not is_reporter(actor, report, key):
+        raise AccessDenied(
+            _("Only the person who sent this report (or the app that sent it) can update it.")
+        )
 
 
 def reports_for_staff(actor: Actor) -> QuerySet[Report]:

@@ -13,10 +13,9 @@ from ninja.errors import HttpError
 
 from tinhso.core.access import NotFound
 from tinhso.core.actors import Actor, actor_from_request, client_ip
-from tinhso.feedback import access, actions
+from tinhso.feedback import access, actions, privacy
 from tinhso.feedback.classify import proposer
 from tinhso.feedback.models import Channel, Field, InboundChannel, Report, Track
-from tinhso.feedback.privacy import mask_personal_data
 from tinhso.units import province as home_province
 from tinhso.units.models import Commune
 
@@ -85,7 +84,14 @@ class InboundIn(Schema):
     lon: float | None = SchemaField(None, ge=-180, le=180)
 
 
-def _out(request: HttpRequest, report: Report) -> dict:
+def _out(request: HttpRequest, report: Report, *, private: bool = False) -> dict:
+    """The report as its tracker sees it; `private` for the reporter, whose link carries
+    the key."""
+    path = (
+        f"/feedback/r/{report.code}/{report.citizen_key}/"
+        if private
+        else f"/feedback/track/?code={report.code}"
+    )
     return {
         "code": report.code,
         "status": report.status,
@@ -93,11 +99,11 @@ def _out(request: HttpRequest, report: Report) -> dict:
         "field": report.field.code if report.field else None,
         "agency": report.agency.name if report.agency else None,
         "commune": report.commune.code if report.commune else None,
-        "text": mask_personal_data(report.text),
-        "answer": mask_personal_data(report.answer),
+        "text": privacy.public_text(report),
+        "answer": privacy.public_answer(report),
         "received_at": report.received_at.isoformat(),
         "deadline": report.deadline.isoformat() if report.deadline else None,
-        "tracking_url": request.build_absolute_uri(f"/feedback/track/?code={report.code}"),
+        "tracking_url": request.build_absolute_uri(path),
     }
 
 
@@ -164,13 +170,15 @@ def submit(request: HttpRequest, payload: ReportIn):
         report, created = actions.submit_report(actor, draft)
     except actions.WorkflowError as exc:
         raise HttpError(422, exc.message) from exc
-    return Status(201 if created else 200, _out(request, report))
+    return Status(201 if created else 200, _out(request, report, private=True))
 
 
 @router.get("/reports/{code}", response=ReportOut, summary="Track a report")
-def track(request: HttpRequest, code: str):
-    report = access.report_for_tracking(code)
-    return _out(request, report)
+def track(request: HttpRequest, code: str, key: str = ""):
+    """A public report by its code; the reporter's own in any status with `key` (the
+    private key of its tracking link, returned when it was sent); staff's with a token."""
+    report = access.report_for_tracking(actor_from_request(request), code, key)
+    return _out(request, report, private=bool(key))
 
 
 @router.post(
@@ -215,4 +223,4 @@ def inbound(request: HttpRequest, channel: str):
         report, created = actions.submit_report(gateway_actor, draft)
     except actions.WorkflowError as exc:
         raise HttpError(422, exc.message) from exc
-    return Status(201 if created else 200, _out(request, report))
+    return Status(201 if created else 200, _out(request, report, private=True))

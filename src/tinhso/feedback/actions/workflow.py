@@ -185,3 +185,25 @@ def hide_photo(actor: Actor, photo, *, reason: str, hidden: bool = True):
     record(actor, f"feedback.{kind}", photo, before=before, after={"hidden": hidden})
     emit(f"report.{kind}", actor=actor, report_id=photo.report_id)
     return photo
+
+
+MAX_COMMENT = 2000
+
+
+@transaction.atomic
+def comment_report(actor: Actor, report: Report, *, comment: str) -> Report:
+    """The reporter adds something (a detail, "still not fixed"), without changing the
+    report's status; staff see it on the timeline, the public masked."""
+    comment = comment.strip()
+    if not comment:
+        raise WorkflowError(_("Write the comment."))
+    if len(comment) > MAX_COMMENT:
+        raise WorkflowError(
+            _("The comment is too long (at most %(max)s characters).") % {"max": MAX_COMMENT}
+        )
+    if report.status == Status.REFUSED or report.resolution == Resolution.DUPLICATE:
+        raise WorkflowError(_("This report is no longer followed; please send a new report."))
+    event(report, actor, "commented", before=report.status, message=comment)
+    record(actor, "feedback.comment_report", report, after={"comment": len(comment)})
+    emit("report.commented", actor=actor, report_id=report.pk)
+    return report

@@ -24,7 +24,8 @@ ITEM = {
     "attributes": "attribute",
     "values": "value",
     "errors": "error",
-    "service_request_updates": "request_update",
+    # FixMyStreet's servicerequestupdates extension names its root so.
+    "service_requests_updates": "request_update",
 }
 
 

@@ -8,6 +8,7 @@ from typing import Any
 
 from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
@@ -19,7 +20,7 @@ from tinhso.core.actors import client_ip
 from tinhso.feedback import access, actions
 from tinhso.feedback.models import Channel, Field, Report, ReportEvent, Resolution, Status, Track
 from tinhso.feedback.open311.formats import Open311Error, endpoint, render, timestamp
-from tinhso.feedback.privacy import mask_personal_data
+from tinhso.feedback.privacy import mask_personal_data, public_text
 
 SPEC = "http://wiki.open311.org/GeoReport_v2"
 MAX_RESULTS = 1000
@@ -59,15 +60,28 @@ def _status(report: Report) -> str:
     return "open" if report.is_open else "closed"
 
 
-def _request(report: Report) -> dict[str, Any]:
+def _media_url(request: HttpRequest, report: Report) -> str | None:
+    """The first public photo (the copy stripped of EXIF), as FixMyStreet's clients show it;
+    the photos come prefetched (`_with_photos`)."""
+    shown = [p for p in report.photos.all() if not p.hidden]
+    if not shown:
+        return None
+    return request.build_absolute_uri(reverse("feedback_photo", args=[shown[0].pk]))
+
+
+def _with_photos(reports: QuerySet[Report]) -> QuerySet[Report]:
+    return reports.prefetch_related("photos")
+
+
+def _request(request: HttpRequest, report: Report) -> dict[str, Any]:
     notes = report.answer or report.refusal_reason
     return {
         "service_request_id": report.code,
         "status": _status(report),
-        "status_notes": mask_personal_data(notes) if notes else None,
+        "status_notes": mask_personal_data(notes, [report.reporter_name]) if notes else None,
         "service_name": report.field.name if report.field else None,
         "service_code": report.field.code if report.field else None,
-        "description": mask_personal_data(report.text),
+        "description": public_text(report),
         "agency_responsible": report.agency.name if report.agency else None,
         "service_notice": None,
         "requested_datetime": timestamp(report.received_at),
@@ -78,7 +92,7 @@ def _request(report: Report) -> dict[str, Any]:
         "zipcode": None,
         "lat": report.lat,
         "long": report.lon,
-        "media_url": None,
+        "media_url": _media_url(request, report),
     }
 
 
@@ -173,11 +187,11 @@ def service_definition(request: HttpRequest, fmt: str, code: str) -> HttpRespons
 def requests_view(request: HttpRequest, fmt: str) -> HttpResponse:
     if request.method == "POST":
         return _create(request, fmt)
-    return render(fmt, "service_requests", [_request(r) for r in _search(request)])
+    return render(fmt, "service_requests", [_request(request, r) for r in _search(request)])
 
 
 def _search(request: HttpRequest) -> QuerySet[Report]:
-    reports = access.public_reports().select_related("field", "agency", "commune")
+    reports = _with_photos(access.public_reports()).select_related("field", "agency", "commune")
     ids = [i.strip() for i in (request.GET.get("service_request_id") or "").split(",") if i.strip()]
     if ids:  # overrides every other parameter
         return reports.filter(code__in=ids)[:MAX_RESULTS]
@@ -269,7 +283,11 @@ def _create(request: HttpRequest, fmt: str) -> HttpResponse:
             {
                 "service_request_id": report.code,
                 "service_notice": _("Received. Follow it at %(url)s")
-                % {"url": request.build_absolute_uri(f"/feedback/track/?code={report.code}")},
+                % {
+                    "url": request.build_absolute_uri(
+                        f"/feedback/r/{report.code}/{report.citizen_key}/"
+                    )
+                },
                 "account_id": data.get("account_id") or None,
             }
         ],
@@ -279,20 +297,20 @@ def _create(request: HttpRequest, fmt: str) -> HttpResponse:
 @endpoint
 def request_detail(request: HttpRequest, fmt: str, code: str) -> HttpResponse:
     report = (
-        access.public_reports()
+        _with_photos(access.public_reports())
         .select_related("field", "agency", "commune")
-        .filter(code=code)
+        .filter(code=code.strip().upper())
         .first()
     )
     if report is None:
         raise Open311Error(404, _("No service request “%(code)s”.") % {"code": code})
-    return render(fmt, "service_requests", [_request(report)])
+    return render(fmt, "service_requests", [_request(request, report)])
 
 
 @endpoint
 def token_lookup(request: HttpRequest, fmt: str, token: str) -> HttpResponse:
     # Requests get their id at once, so a token is the id itself.
-    if not Report.objects.filter(code=token).exists():
+    if not access.public_reports().filter(code=token).exists():
         raise Open311Error(404, _("Unknown token."))
     return render(fmt, "service_requests", [{"service_request_id": token, "token": token}])
 
@@ -312,7 +330,7 @@ def _update(event: ReportEvent) -> dict[str, Any]:
         "service_request_id": report.code,
         "status": status,
         "updated_datetime": timestamp(event.at),
-        "description": mask_personal_data(event.message),
+        "description": mask_personal_data(event.message, [report.reporter_name]),
         "media_url": None,
     }
 
@@ -331,35 +349,47 @@ def updates(request: HttpRequest, fmt: str) -> HttpResponse:
         .select_related("report")
         .exclude(kind="received")
     )
+    code = (request.GET.get("service_request_id") or "").strip().upper()
+    if code:
+        events = events.filter(report__code=code)
     events = events.filter(at__gte=start or (end or timezone.now()) - MAX_WINDOW)
     if end:
         events = events.filter(at__lte=end)
     return render(
-        fmt, "service_request_updates", [_update(e) for e in events.order_by("at")[:MAX_RESULTS]]
+        fmt, "service_requests_updates", [_update(e) for e in events.order_by("at")[:MAX_RESULTS]]
     )
 
 
 def _post_update(request: HttpRequest, fmt: str) -> HttpResponse:
-    """A citizen's update through a partner app: REOPEN (not fixed) with a description."""
+    """A citizen's update through a partner app, as FixMyStreet's clients send it: REOPEN
+    (not fixed) or a comment (OPEN), with a description. Only the reporter may: the same
+    API client or account that sent the request, or anyone holding the reporter's key
+    (`reporter_key`, from the link given when it was sent)."""
     actor = _actor_for_key(request)
-    code = request.POST.get("service_request_id") or ""
+    code = (request.POST.get("service_request_id") or "").strip().upper()
     report = Report.objects.filter(code=code).first()
     if report is None:
         raise Open311Error(404, _("No service request “%(code)s”.") % {"code": code})
+    if not access.is_reporter(actor, report, request.POST.get("reporter_key") or ""):
+        raise Open311Error(
+            403, _("Only the client or account that sent this request can update it.")
+        )
     status = (request.POST.get("status") or "").upper()
     description = request.POST.get("description") or ""
     try:
-        if status in {"REOPEN", "OPEN"}:
+        if status == "REOPEN":
             actions.reopen_report(actor, report, reason=description)
+        elif status == "OPEN":
+            actions.comment_report(actor, report, comment=description)
         else:
             raise Open311Error(
                 400,
                 _(
-                    "Only status REOPEN is accepted from outside; staff "
+                    "Only status REOPEN or OPEN (a comment) is accepted from outside; staff "
                     "update reports in the platform."
                 ),
             )
     except actions.WorkflowError as exc:
         raise Open311Error(400, exc.message) from exc
     event = report.events.order_by("-id").first()
-    return render(fmt, "service_request_updates", [_update(event)])
+    return render(fmt, "service_requests_updates", [_update(event)])

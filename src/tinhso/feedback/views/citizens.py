@@ -16,7 +16,7 @@ from django.views.decorators.http import require_POST
 from tinhso.core.access import NotFound
 from tinhso.core.actors import actor_from_request
 from tinhso.core.throttle import rate_limited
-from tinhso.feedback import access, actions, maps, photos
+from tinhso.feedback import access, actions, maps, photos, privacy
 from tinhso.feedback.classify import proposer
 from tinhso.feedback.forms import (
     RatingForm,
@@ -24,7 +24,6 @@ from tinhso.feedback.forms import (
     ReportForm,
 )
 from tinhso.feedback.models import Channel, Report, Status
-from tinhso.feedback.privacy import mask_personal_data
 from tinhso.units import province as home_province
 from tinhso.units.models import Province
 
@@ -102,9 +101,9 @@ def propose(request: HttpRequest) -> HttpResponse:
 def _public_context(report: Report) -> dict:
     return {
         "report": report,
-        "public_text": mask_personal_data(report.text),
-        "public_answer": mask_personal_data(report.answer) if report.answer else "",
-        "events": report.events.filter(public=True),
+        "public_text": privacy.public_text(report),
+        "public_answer": privacy.public_answer(report),
+        "events": privacy.public_events(report),
         "reporters": 1 + report.duplicates.count(),
         # Photos only once staff have accepted the report (like its listing).
         "public_photos": report.photos.filter(hidden=False)
@@ -113,9 +112,7 @@ def _public_context(report: Report) -> dict:
         "overdue": report.is_open and report.deadline and report.deadline < timezone.now(),
         # A merged report is followed on the first report of the same problem.
         "main": report.duplicate_of,
-        "main_answer": mask_personal_data(report.duplicate_of.answer)
-        if report.duplicate_of and report.duplicate_of.answer
-        else "",
+        "main_answer": privacy.public_answer(report.duplicate_of) if report.duplicate_of else "",
     }
 
 
@@ -124,24 +121,22 @@ def track(request: HttpRequest) -> HttpResponse:
     context: dict = {"code": code}
     if code:
         try:
-            context.update(_public_context(access.report_for_tracking(code)))
+            report = access.report_for_tracking(actor_from_request(request), code)
+            context.update(_public_context(report))
         except NotFound as exc:
             context["error"] = exc.message
     return render(request, "feedback/track.html", context)
 
 
 def _own(code: str, key: str) -> Report:
-    report = access.report_for_tracking(code)
-    if not secrets.compare_digest(report.citizen_key, key):
-        raise Http404
-    return report
+    try:
+        return access.report_for_reporter(code, key)
+    except NotFound as exc:
+        raise Http404(exc.message) from exc
 
 
 def report_own(request: HttpRequest, code: str, key: str) -> HttpResponse:
-    try:
-        report = _own(code, key)
-    except NotFound as exc:
-        raise Http404 from exc
+    report = _own(code, key)
     context = _public_context(report)
     context.update(
         own=True,
@@ -206,7 +201,7 @@ def public_list(request: HttpRequest) -> HttpResponse:
     reports = reports.select_related("field", "commune", "agency")
     page = Paginator(reports.order_by("-received_at"), 30).get_page(request.GET.get("page"))
     for report in page:
-        report.public_text = mask_personal_data(report.text)
+        report.public_text = privacy.public_text(report)
     return render(
         request,
         "feedback/list.html",
