@@ -63,6 +63,9 @@ class ApiTokenAdmin(admin.ModelAdmin):
     readonly_fields = ("prefix", "created_at", "last_used_at", "revoked_at")
     actions = ["revoke"]
 
+    def has_change_permission(self, request, obj=None):
+        return False  # a token is revoked (the action above), never edited
+
     def get_readonly_fields(self, request, obj=None):
         if obj is not None:
             return (*self.readonly_fields, "user", "label", "expires_at")

@@ -151,6 +151,8 @@ class ApiToken(models.Model):
     """A bearer token acting with its user's rights. Only its SHA-256 digest is stored;
     the token itself is shown once, when created."""
 
+    sensitive_fields = ("digest",)  # never in the audit log (core.actions.snapshot)
+
     user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="api_tokens")
     label = models.CharField(_("label"), max_length=100, blank=True)
     prefix = models.CharField(_("prefix"), max_length=16, unique=True, editable=False)

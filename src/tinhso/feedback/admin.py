@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from tinhso.core.admin import AuditedAdmin
+from tinhso.core.admin import AuditedAdmin, ReadOnlyAdmin, SecretsAdmin
 from tinhso.feedback.models import (
     CalendarDay,
     Field,
@@ -43,7 +43,7 @@ class CalendarDayAdmin(AuditedAdmin):
 
 
 @admin.register(Report)
-class ReportAdmin(admin.ModelAdmin):
+class ReportAdmin(ReadOnlyAdmin):
     """Read-only: reports change through the workflow (feedback/actions.py)."""
 
     list_display = (
@@ -60,44 +60,34 @@ class ReportAdmin(admin.ModelAdmin):
     list_filter = ("status", "channel", "track", "field", "is_demo")
     search_fields = ("code", "text")
     list_select_related = ("field", "agency", "commune")
-    readonly_fields = [f.name for f in Report._meta.fields]
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
+    # The reporter's private key is theirs alone.
+    exclude = ("citizen_key",)
+    readonly_fields = [f.name for f in Report._meta.fields if f.name != "citizen_key"]
 
 
 @admin.register(LabelledExample)
-class LabelledExampleAdmin(admin.ModelAdmin):
+class LabelledExampleAdmin(ReadOnlyAdmin):
+    """Training examples are the operators' confirmations; they change through the
+    workflow (feedback/actions), never by hand."""
+
     list_display = ("field", "proposed", "created_at", "text")
     list_filter = ("field",)
     search_fields = ("text",)
 
 
 @admin.register(InboundChannel)
-class InboundChannelAdmin(AuditedAdmin):
+class InboundChannelAdmin(SecretsAdmin):
     list_display = ("channel", "is_active", "note")
 
 
 @admin.register(OutboundGateway)
-class OutboundGatewayAdmin(AuditedAdmin):
+class OutboundGatewayAdmin(SecretsAdmin):
     list_display = ("channel", "url", "is_active")
 
 
 @admin.register(Message)
-class MessageAdmin(admin.ModelAdmin):
+class MessageAdmin(ReadOnlyAdmin):
     list_display = ("created_at", "channel", "recipient", "subject", "status", "attempts")
     list_filter = ("status", "channel", "to_staff")
     search_fields = ("recipient", "subject", "report__code")
     readonly_fields = [f.name for f in Message._meta.fields]
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False

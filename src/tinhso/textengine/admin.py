@@ -2,12 +2,15 @@ from django.contrib import admin, messages
 from django.utils.translation import gettext_lazy as _
 
 from tinhso.core.actors import actor_from_request
+from tinhso.core.admin import ReadOnlyAdmin
 from tinhso.textengine import actions, trainers
 from tinhso.textengine.models import ClassifierVersion
 
 
 @admin.register(ClassifierVersion)
-class ClassifierVersionAdmin(admin.ModelAdmin):
+class ClassifierVersionAdmin(ReadOnlyAdmin):
+    """Versions are trained and activated through textengine/actions (audited)."""
+
     list_display = (
         "__str__",
         "created_at",
@@ -21,12 +24,6 @@ class ClassifierVersionAdmin(admin.ModelAdmin):
     list_filter = ("purpose", "is_active", "is_demo")
     readonly_fields = [f.name for f in ClassifierVersion._meta.fields]
     actions = ["activate", "train_now"]
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
 
     @admin.display(description=_("macro-F1 (held out)"))
     def macro_f1_display(self, obj):

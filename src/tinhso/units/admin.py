@@ -1,5 +1,6 @@
 from django.contrib import admin
 
+from tinhso.core.admin import ReadOnlyAdmin
 from tinhso.units.models import (
     BoundaryUpload,
     Commune,
@@ -8,19 +9,6 @@ from tinhso.units.models import (
     LegacyWard,
     Province,
 )
-
-
-class ReadOnlyAdmin(admin.ModelAdmin):
-    """Reference data comes from its package (`tinhso units load`), not from hand edits."""
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(Province)

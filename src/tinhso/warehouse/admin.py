@@ -1,5 +1,6 @@
 from django.contrib import admin
 
+from tinhso.core.admin import ReadOnlyAdmin
 from tinhso.warehouse.models import Dataset, DatasetVersion, IngestJob
 
 
@@ -16,7 +17,7 @@ class VersionInline(admin.TabularInline):
 
 
 @admin.register(Dataset)
-class DatasetAdmin(admin.ModelAdmin):
+class DatasetAdmin(ReadOnlyAdmin):
     """Read-only: datasets change through the stewards' pages and the API, where every
     change is checked (warehouse/access.py) and audited (warehouse/actions.py)."""
 
@@ -25,26 +26,8 @@ class DatasetAdmin(admin.ModelAdmin):
     search_fields = ("title", "slug")
     inlines = [VersionInline]
 
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
 
 @admin.register(IngestJob)
-class IngestJobAdmin(admin.ModelAdmin):
+class IngestJobAdmin(ReadOnlyAdmin):
     list_display = ("dataset", "source_name", "status", "progress", "created_by", "created_at")
     list_filter = ("status",)
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False

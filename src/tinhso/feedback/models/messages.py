@@ -12,6 +12,8 @@ class InboundChannel(models.Model):
     """A message gateway (email, SMS, Zalo) allowed to post reports to
     /api/feedback/inbound/<channel>, signing each body with its secret (HMAC-SHA256)."""
 
+    sensitive_fields = ("secret",)  # never in the audit log (core.actions.snapshot)
+
     channel = models.CharField(_("channel"), max_length=10, choices=Channel.choices, unique=True)
     secret = models.CharField(_("signing secret"), max_length=128)
     is_active = models.BooleanField(_("active"), default=True)
@@ -35,6 +37,8 @@ class OutboundGateway(models.Model):
     """Where SMS or Zalo messages are handed over: the gateway's URL and the secret that
     signs each request (header X-Tinhso-Signature, HMAC-SHA256 of the body)."""
 
+    sensitive_fields = ("secret",)  # never in the audit log (core.actions.snapshot)
+
     channel = models.CharField(
         _("channel"),
         max_length=10,
@@ -57,6 +61,8 @@ class Message(models.Model):
     """A notification to a citizen or a member of staff, with its delivery state. Created in
     the same transaction as the change it announces; sent by a task, retried with
     back-off."""
+
+    sensitive_fields = ("recipient",)  # a citizen's phone number or e-mail address
 
     report = models.ForeignKey(Report, on_delete=models.CASCADE, related_name="messages")
     channel = models.CharField(_("channel"), max_length=10)

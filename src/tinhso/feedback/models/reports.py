@@ -73,6 +73,9 @@ def _citizen_key() -> str:
 class Report(models.Model):
     """One citizen report, from whichever channel it came, with its whole state."""
 
+    # The reporter's private key and personal data never reach the audit log.
+    sensitive_fields = ("citizen_key", "reporter_name", "reporter_phone", "reporter_email")
+
     # NULL until the row has its id (the code is built from it); unique among the rest.
     code = models.CharField(  # noqa: DJ001
         _("tracking code"), max_length=20, unique=True, null=True, editable=False
