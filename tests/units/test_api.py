@@ -154,3 +154,15 @@ def test_bulk_location_agrees_with_single_lookups(province):
         assert (single.code if single else None) == (loc.cells[index].code if index >= 0 else None)
     assert (bulk >= 0).sum() > 100  # most of the box is inside the province
     assert (bulk < 0).sum() > 10  # and some of it is not
+
+
+@pytest.mark.parametrize(
+    "query",
+    [{"offset": 10**22}, {"limit": 10**22}, {"limit": 0}, {"offset": -1}, {"limit": 5000}],
+)
+def test_paging_out_of_bounds_is_refused_not_a_server_error(client, admin_client, query):
+    # Found by the API fuzzer: SQLite refuses integers past 2**63.
+    for url, caller in (("/api/units/communes", client), ("/api/audit", admin_client)):
+        response = caller.get(url, query)
+        assert response.status_code == 422, (url, response.content)
+        assert response.json()["errors"][0]["field"] in {"limit", "offset"}

@@ -13,6 +13,7 @@ from tinhso.agencies import access, actions
 from tinhso.agencies.auth import signed_in
 from tinhso.agencies.models import Agency, AgencyKind, ApiToken
 from tinhso.core.actors import actor_from_request
+from tinhso.core.api import ErrorOut
 from tinhso.units import province as home_province
 from tinhso.units.models import Commune
 
@@ -114,7 +115,9 @@ def get_agency(request: HttpRequest, code: str):
     return access.agency_for_reader(actor_from_request(request), code)
 
 
-@router.post("", response={201: AgencyDetailOut}, auth=signed_in, summary="Create an agency")
+@router.post(
+    "", response={201: AgencyDetailOut, 409: ErrorOut}, auth=signed_in, summary="Create an agency"
+)
 def create_agency(request: HttpRequest, payload: AgencyIn):
     """Administrators only."""
     actor = actor_from_request(request)

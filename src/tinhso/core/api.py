@@ -8,12 +8,19 @@ import datetime as dt
 
 from django.http import HttpRequest
 from ninja import Router, Schema
-from ninja.pagination import LimitOffsetPagination, paginate
+from ninja.pagination import paginate
 
 from tinhso.core.access import audit_entries_for_reader
 from tinhso.core.actors import actor_from_request
+from tinhso.core.pagination import BoundedPagination
 
 router = Router()
+
+
+class ErrorOut(Schema):
+    """What every error answer holds: the reason, in the caller's language."""
+
+    detail: str
 
 
 class AuditEntryOut(Schema):
@@ -32,7 +39,7 @@ class AuditEntryOut(Schema):
 
 
 @router.get("/audit", response=list[AuditEntryOut], summary="Audit log")
-@paginate(LimitOffsetPagination)
+@paginate(BoundedPagination)
 def audit_log(
     request: HttpRequest,
     object_type: str | None = None,

@@ -13,6 +13,7 @@ from ninja.errors import HttpError
 
 from tinhso.core.access import NotFound
 from tinhso.core.actors import Actor, actor_from_request, client_ip
+from tinhso.core.api import ErrorOut
 from tinhso.feedback import access, actions, privacy
 from tinhso.feedback.classify import proposer
 from tinhso.feedback.models import Channel, Field, InboundChannel, Report, Track
@@ -183,7 +184,7 @@ def track(request: HttpRequest, code: str, key: str = ""):
 
 @router.post(
     "/inbound/{channel}",
-    response={200: ReportOut, 201: ReportOut},
+    response={200: ReportOut, 201: ReportOut, 413: ErrorOut},
     summary="Inbound message gateway (signed)",
 )
 def inbound(request: HttpRequest, channel: str):

@@ -25,7 +25,52 @@ class UnicodeJSONRenderer(JSONRenderer):
     json_dumps_params = {"ensure_ascii": False}
 
 
-api = NinjaAPI(
+# Every operation may answer these, through the handlers below and the global throttle; the
+# schema says so, so a client (and the fuzzer) finds each status it can meet.
+ERROR_RESPONSES = {
+    "400": "The request cannot be carried out as sent (the detail says why).",
+    "401": "Sign in or send a valid API token.",
+    "403": "Your account may not do this.",
+    "404": "Nothing of that name among what you may see.",
+    "422": "A parameter or field is not valid (listed under errors).",
+    "429": "Too many requests from your address (see Retry-After).",
+}
+ERROR_SCHEMA = {
+    "title": "ErrorOut",
+    "type": "object",
+    "properties": {
+        "detail": {"type": "string"},
+        "errors": {
+            "type": "array",
+            "items": {
+                "type": "object",
+                "properties": {
+                    "field": {"anyOf": [{"type": "string"}, {"type": "null"}]},
+                    "message": {"type": "string"},
+                },
+            },
+        },
+    },
+    "required": ["detail"],
+}
+
+
+class TinhSoAPI(NinjaAPI):
+    """The platform's API: every operation documents the error answers it can give."""
+
+    def get_openapi_schema(self, *args, **kwargs):
+        schema = super().get_openapi_schema(*args, **kwargs)
+        schema["components"].setdefault("schemas", {})["ErrorOut"] = ERROR_SCHEMA
+        error = {"application/json": {"schema": {"$ref": "#/components/schemas/ErrorOut"}}}
+        for item in schema["paths"].values():
+            for operation in item.values():
+                responses = operation.setdefault("responses", {})
+                for status, description in ERROR_RESPONSES.items():
+                    responses.setdefault(status, {"description": description, "content": error})
+        return schema
+
+
+api = TinhSoAPI(
     renderer=UnicodeJSONRenderer(),
     title="Tỉnh Số API",
     version=__version__,

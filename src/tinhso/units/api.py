@@ -4,9 +4,10 @@ from django.db.models import Count, Q
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema
-from ninja.pagination import LimitOffsetPagination, paginate
+from ninja.pagination import paginate
 
 from tinhso.core.access import NotFound
+from tinhso.core.pagination import BoundedPagination
 from tinhso.core.text import fold
 from tinhso.units import geo, lookup
 from tinhso.units import province as home_province
@@ -121,7 +122,7 @@ class CommuneFilter(Schema):
 
 
 @router.get("/communes", response=list[CommuneOut], summary="Search communes")
-@paginate(LimitOffsetPagination)
+@paginate(BoundedPagination)
 def list_communes(request: HttpRequest, filters: Query[CommuneFilter]):
     communes = Commune.objects.select_related("province")
     if filters.province:

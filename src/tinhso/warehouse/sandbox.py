@@ -46,7 +46,7 @@ def check(sql: str) -> exp.Query:
     """The parsed query, or QueryRefused unless `sql` is exactly one read-only query."""
     try:
         statements = [s for s in sqlglot.parse(sql, read="duckdb") if s is not None]
-    except sqlglot.errors.ParseError as exc:
+    except sqlglot.errors.SqlglotError as exc:  # parse and tokenizer errors alike
         raise QueryRefused(_("The SQL could not be read: %(reason)s") % {"reason": exc}) from exc
     if len(statements) != 1:
         raise QueryRefused(_("Send exactly one statement."))
