@@ -105,7 +105,7 @@ def test_directory_search_and_detail(client):
 
 def test_directory_query_count_is_pinned(client, django_assert_max_num_queries):
     with django_assert_max_num_queries(6):
-        client.get("/agencies/")
+        assert client.get("/agencies/").status_code == 200
 
 
 def test_admin_creates_a_token_and_shows_it_once(admin_client, handler_user):

@@ -60,7 +60,7 @@ def test_scorecard_query_count_is_pinned(supervisor, django_assert_max_num_queri
     # the oldest open transaction, state saved, release); the live overdue count, the
     # sums, the names; the shell's demo flag.
     with django_assert_max_num_queries(13):
-        supervisor.get("/feedback/scorecards/")
+        assert supervisor.get("/feedback/scorecards/").status_code == 200
 
 
 def _row(by: str, name: str, start=None, end=None):

@@ -163,7 +163,7 @@ def test_queue_shows_overdue_first_and_needs_sign_in(client, supervisor):
 
 def test_queue_query_count_is_pinned(supervisor, django_assert_max_num_queries):
     with django_assert_max_num_queries(12):
-        supervisor.get("/feedback/queue/")
+        assert supervisor.get("/feedback/queue/").status_code == 200
 
 
 def test_public_list_masks_and_hides_unchecked_reports(client, new_report):

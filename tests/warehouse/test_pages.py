@@ -176,3 +176,27 @@ def test_rejected_files_are_hidden_from_readers(client, stations, tmp_path, syst
     )
     accepted = client.get(reverse("warehouse_version", args=["tram-thu", 1]))
     assert accepted.status_code == 200
+
+
+@pytest.mark.parametrize("url", ["/data/", "/api/data/datasets"])
+def test_catalogue_query_count_is_pinned_and_flat(
+    url, client, system, tmp_path, django_assert_max_num_queries
+):
+    from tinhso.agencies.models import Agency
+
+    client.get(url)  # per-process caches (the demo flag) filled
+    with django_assert_max_num_queries(8):
+        assert client.get(url).status_code == 200
+    owner = Agency.objects.get(code="SXD")
+    for i in range(5):
+        dataset = actions.create_dataset(
+            system, slug=f"dem-{i}", title=f"Đếm {i}", owner=owner, access="open"
+        )
+        source = tmp_path / f"{i}.csv"
+        source.write_text("a,b\n1,2\n")
+        actions.add_version(system, dataset, source)
+    # Five more datasets, not one more query.
+    with django_assert_max_num_queries(8):
+        response = client.get(url)
+        assert response.status_code == 200
+    assert "dem-4" in response.content.decode() or "Đếm 4" in response.content.decode()

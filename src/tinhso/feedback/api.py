@@ -11,6 +11,7 @@ from ninja import Field as SchemaField
 from ninja import Router, Schema, Status
 from ninja.errors import HttpError
 
+from tinhso.agencies.auth import reader
 from tinhso.core.access import NotFound
 from tinhso.core.actors import Actor, actor_from_request, client_ip
 from tinhso.core.api import ErrorOut
@@ -178,7 +179,7 @@ def submit(request: HttpRequest, payload: ReportIn):
 def track(request: HttpRequest, code: str, key: str = ""):
     """A public report by its code; the reporter's own in any status with `key` (the
     private key of its tracking link, returned when it was sent); staff's with a token."""
-    report = access.report_for_tracking(actor_from_request(request), code, key)
+    report = access.report_for_tracking(reader(request), code, key)
     return _out(request, report, private=bool(key))
 
 

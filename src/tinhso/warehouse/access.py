@@ -56,8 +56,17 @@ def require_write(actor: Actor, dataset: Dataset) -> None:
     if not can_write(actor, dataset):
         raise AccessDenied(
             _("Only the data stewards of %(agency)s may add versions of this dataset.")
-            % {"agency": dataset.owner.name}
+            % {"agency": dataset.owner.name},
+            needs_sign_in=not actor.is_authenticated,
         )
+
+
+def dataset_for_writer(actor: Actor, slug: str) -> Dataset:
+    """A dataset its stewards change. One the actor may not even read is not found (its
+    name says nothing to them); one they read but do not keep is refused."""
+    dataset = dataset_for_reader(actor, slug)
+    require_write(actor, dataset)
+    return dataset
 
 
 def can_create(actor: Actor) -> bool:

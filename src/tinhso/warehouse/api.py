@@ -5,7 +5,6 @@ may read."""
 from __future__ import annotations
 
 from django.http import HttpRequest
-from django.utils.translation import gettext as _
 from ninja import Field as SchemaField
 from ninja import Router, Schema, Status
 from ninja.errors import HttpError
@@ -14,7 +13,7 @@ from tinhso.agencies.auth import reader, signed_in
 from tinhso.core.access import NotFound
 from tinhso.core.values import jsonable
 from tinhso.warehouse import access, sandbox
-from tinhso.warehouse.models import Dataset
+from tinhso.warehouse.models import Dataset, attach_current
 from tinhso.warehouse.schema import as_table_schema
 
 router = Router()
@@ -142,7 +141,7 @@ class SqlOut(Schema):
 
 @router.get("/datasets", response=list[DatasetOut], summary="Datasets you may read")
 def list_datasets(request: HttpRequest):
-    return access.readable_datasets(reader(request))
+    return attach_current(list(access.readable_datasets(reader(request))))
 
 
 @router.get("/datasets/{slug}", response=DatasetDetailOut, summary="One dataset, its versions")
@@ -259,10 +258,7 @@ def push_version(
     from tinhso.warehouse import actions, uploads
 
     actor = request.auth
-    dataset = Dataset.objects.filter(slug=slug).select_related("owner").first()
-    if dataset is None:
-        raise HttpError(404, _("No dataset “%(slug)s”.") % {"slug": slug})
-    access.require_write(actor, dataset)
+    dataset = access.dataset_for_writer(actor, slug)
     with uploads.received(request, filename) as (path, name):
         version = actions.add_version(
             actor, dataset, path, source_name=name, append=append, sheet=sheet

@@ -6,6 +6,7 @@ from pathlib import Path
 
 from django.conf import settings
 from django.db import models
+from django.db.models import OuterRef, Subquery
 from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
@@ -228,3 +229,23 @@ class IngestJob(models.Model):
 
     def __str__(self) -> str:
         return f"{self.dataset.slug}: {self.source_name}"
+
+
+def attach_current(datasets: list[Dataset]) -> list[Dataset]:
+    """Fill each dataset's `current` with one query for the whole list, not one per
+    dataset (catalogues, the datasets API)."""
+    newest = (
+        DatasetVersion.objects.filter(dataset=OuterRef("pk"), status=VersionStatus.ACCEPTED)
+        .order_by("-number")
+        .values("pk")[:1]
+    )
+    ids = [d.pk for d in datasets]
+    current = dict(
+        Dataset.objects.filter(pk__in=ids)
+        .annotate(current=Subquery(newest))
+        .values_list("pk", "current")
+    )
+    versions = DatasetVersion.objects.in_bulk([v for v in current.values() if v is not None])
+    for dataset in datasets:
+        dataset.__dict__["current"] = versions.get(current.get(dataset.pk))
+    return datasets

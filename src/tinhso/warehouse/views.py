@@ -20,7 +20,7 @@ from tinhso.units import province as home_province
 from tinhso.warehouse import access, actions, changes, exports, quality
 from tinhso.warehouse import schema as tableschema
 from tinhso.warehouse.forms import DatasetForm, UploadForm
-from tinhso.warehouse.models import Dataset, IngestJob, Theme, VersionStatus
+from tinhso.warehouse.models import Dataset, IngestJob, Theme, VersionStatus, attach_current
 
 REPORT_ROWS = 200
 
@@ -40,7 +40,7 @@ def catalogue(request: HttpRequest) -> HttpResponse:
     if owner:
         found = [d for d in found if d.owner.code == owner]
     page = Paginator(found, 30).get_page(request.GET.get("page"))
-    for dataset in page:
+    for dataset in attach_current(list(page)):
         dataset.quality = quality.assess(dataset)
     return render(
         request,
@@ -96,9 +96,7 @@ def create(request: HttpRequest) -> HttpResponse:
 
 def _dataset_to_write(request: HttpRequest, slug: str):
     actor = actor_from_request(request)
-    dataset = get_object_or_404(Dataset.objects.select_related("owner"), slug=slug)
-    access.require_write(actor, dataset)
-    return actor, dataset
+    return actor, access.dataset_for_writer(actor, slug)
 
 
 def edit(request: HttpRequest, slug: str) -> HttpResponse:

@@ -125,7 +125,10 @@ def track(request: HttpRequest) -> HttpResponse:
             context.update(_public_context(report))
         except NotFound as exc:
             context["error"] = exc.message
-    return render(request, "feedback/track.html", context)
+    # Not found is said on the page, with the form to try again, and in the status.
+    return render(
+        request, "feedback/track.html", context, status=404 if "error" in context else 200
+    )
 
 
 def _own(code: str, key: str) -> Report:

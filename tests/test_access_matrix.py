@@ -1,0 +1,617 @@
+"""The access matrix: every route (pages, Open311 and the API) × every actor (anonymous
+and each demo role, signed in on pages and by token on the API) × the objects a route
+acts on (reports in each state and track; datasets open, shared, shared with one agency,
+private) — each cell's outcome asserted exactly.
+
+Outcomes: `ok` (2xx, or a redirect that is not to the sign-in page), `login` (to the
+sign-in page, or 401), `denied` (403), `missing` (404: not found, or not shown to this
+actor), `refused` (400). A route with no row here fails `test_every_route_has_a_row`.
+"""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+import pytest
+from django.db import transaction
+from django.test import Client
+from django.urls import URLPattern, URLResolver, get_resolver
+from PIL import Image
+
+from tinhso.agencies.models import Agency, ApiToken, User
+from tinhso.core.actors import Actor
+from tinhso.feedback import actions as feedback_actions
+from tinhso.feedback.models import Field, Track
+from tinhso.feedback.photos import check_all, store
+from tinhso.units.models import Commune
+from tinhso.warehouse import actions as warehouse_actions
+from tinhso.warehouse.models import Access, IngestJob
+
+pytestmark = pytest.mark.django_db
+
+ACTORS = {
+    "anonymous": None,
+    "operator": "demo.operator",
+    "supervisor": "demo.supervisor",
+    "leader": "demo.leader",
+    "handler": "demo.handler",  # Sở Xây dựng
+    "commune": "demo.commune",  # a commune People's Committee
+    "steward": "demo.steward",  # Sở KH&CN
+    "admin": "demo.admin",
+}
+ROLES = {
+    "anonymous": set(),
+    "operator": {"operator"},
+    "supervisor": {"supervisor"},
+    "leader": {"leader"},
+    "handler": {"handler"},
+    "commune": {"handler"},
+    "steward": {"data_steward"},
+    "admin": {"administrator"},
+}
+
+
+def has(actor: str, *roles: str) -> bool:
+    return actor == "admin" or bool(ROLES[actor] & set(roles))
+
+
+def guarded(actor: str, allowed: bool) -> str:
+    """A page or operation for some roles: anonymous must sign in, others are refused."""
+    if allowed:
+        return "ok"
+    return "login" if actor == "anonymous" else "denied"
+
+
+# --- the objects ------------------------------------------------------------------------
+
+
+@dataclass
+class World:
+    reports: dict = field(default_factory=dict)
+    datasets: dict = field(default_factory=dict)
+    agency_of: dict = field(default_factory=dict)
+    photos: dict = field(default_factory=dict)
+    jobs: dict = field(default_factory=dict)
+    leader_token_id: int = 0
+
+
+def _png():
+    out = io.BytesIO()
+    Image.new("RGB", (40, 30), (10, 120, 200)).save(out, "PNG")
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    return SimpleUploadedFile("a.png", out.getvalue(), content_type="image/png")
+
+
+@pytest.fixture
+def world(db, tmp_path, token_for) -> World:
+    system = Actor.system("access matrix")
+    sxd = Agency.objects.get(code="SXD")
+    skhcn = Agency.objects.get(code="SKHCN")
+    commune = Commune.objects.get(code="27712")
+    roads = Field.objects.get(code="giao-thong")
+
+    def report(text, track=Track.ORDINARY):
+        draft = feedback_actions.ReportDraft(text=text, channel="web", commune=commune, track=track)
+        return feedback_actions.submit_report(Actor.citizen(), draft)[0]
+
+    w = World()
+    w.reports["received"] = report("Đèn đường hỏng trước cổng trường tiểu học.")
+    w.reports["assigned"] = feedback_actions.accept_report(
+        system, report("Ổ gà lớn giữa đường trước chợ."), field=roads, agency=sxd
+    )
+    answered = feedback_actions.accept_report(
+        system, report("Cống thoát nước bị nghẹt gây ngập."), field=roads, agency=sxd
+    )
+    w.reports["answered"] = feedback_actions.answer_report(
+        system, answered, answer="Đã nạo vét cống."
+    )
+    w.reports["refused"] = feedback_actions.refuse_report(
+        system, report("Nội dung không rõ ràng."), reason="Không đủ thông tin."
+    )
+    w.reports["denunciation"] = feedback_actions.accept_report(
+        system,
+        report("Tố cáo cán bộ thu tiền sai quy định.", Track.DENUNCIATION),
+        field=roads,
+        agency=sxd,
+    )
+    for name in ("received", "assigned"):
+        store(w.reports[name], check_all([_png()]))
+        w.photos[name] = w.reports[name].photos.get()
+
+    def dataset(slug, access, owner, shared_with=None):
+        made = warehouse_actions.create_dataset(
+            system, slug=slug, title=slug, owner=owner, access=access
+        )
+        if shared_with:
+            made.shared_with.set(shared_with)
+        source = tmp_path / f"{slug}.csv"
+        source.write_text("ma,ten\nA1,một\nA2,hai\n", encoding="utf-8")
+        warehouse_actions.add_version(system, made, source)
+        w.jobs[slug] = IngestJob.objects.create(dataset=made, staged="x", source_name="x.csv")
+        return made
+
+    w.datasets["open"] = dataset("m-open", Access.OPEN, skhcn)
+    w.datasets["shared"] = dataset("m-shared", Access.SHARED, skhcn)
+    w.datasets["shared-with-sxd"] = dataset("m-shared-sxd", Access.SHARED, skhcn, [sxd])
+    w.datasets["private"] = dataset("m-private", Access.PRIVATE, skhcn)
+    w.datasets["private-of-sxd"] = dataset("m-private-sxd", Access.PRIVATE, sxd)
+    for actor, username in ACTORS.items():
+        if username:
+            w.agency_of[actor] = User.objects.get(username=username).agency_id
+    token_for("demo.leader", "a token of the leader's")
+    w.leader_token_id = ApiToken.objects.filter(user__username="demo.leader").latest("id").pk
+    return w
+
+
+# --- who may see what -------------------------------------------------------------------
+
+PUBLIC_REPORTS = {"assigned", "answered"}  # accepted by staff, not a denunciation
+
+
+def sees_report(w: World, actor: str, name: str) -> bool:
+    """reports_for_staff: province-wide roles see all; a handler their agency's."""
+    if has(actor, "operator", "supervisor", "leader"):
+        return True
+    report = w.reports[name]
+    return has(actor, "handler") and report.agency_id == w.agency_of[actor]
+
+
+def staff_report(w: World, actor: str, name: str) -> str:
+    if actor == "anonymous":
+        return "login"
+    if not has(actor, "operator", "supervisor", "leader", "handler"):
+        return "denied"
+    return "ok" if sees_report(w, actor, name) else "missing"
+
+
+def tracked(w: World, actor: str, name: str) -> str:
+    if name in PUBLIC_REPORTS:
+        return "ok"
+    staff = actor != "anonymous" and has(actor, "operator", "supervisor", "leader", "handler")
+    return "ok" if staff and sees_report(w, actor, name) else "missing"
+
+
+def reads(w: World, actor: str, name: str) -> bool:
+    dataset = w.datasets[name]
+    if actor == "admin" or dataset.access == Access.OPEN:
+        return True
+    if actor == "anonymous":
+        return False
+    agency = w.agency_of[actor]
+    if dataset.owner_id == agency:
+        return True
+    shared = set(dataset.shared_with.values_list("pk", flat=True))
+    return dataset.access == Access.SHARED and (not shared or agency in shared)
+
+
+def writes(w: World, actor: str, name: str) -> bool:
+    dataset = w.datasets[name]
+    return actor == "admin" or (
+        has(actor, "data_steward") and w.agency_of[actor] == dataset.owner_id
+    )
+
+
+def dataset_to_write(w: World, actor: str, name: str) -> str:
+    if not reads(w, actor, name):
+        return "missing"
+    return guarded(actor, writes(w, actor, name))
+
+
+# --- the rows ---------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Row:
+    """One route: how to call it for an object, and what each actor gets."""
+
+    method: str
+    url: Callable[[World, str], str]
+    expect: Callable[[World, str, str], str]
+    objects: tuple[str, ...] = ("-",)
+    data: Callable[[World, str], dict] | None = None
+    api: bool = False
+    fresh: bool = False  # changes the client itself (signs out, sets the language)
+
+
+def everyone(w, a, o):
+    return "ok"
+
+
+def signed_in(w, a, o):
+    return guarded(a, a != "anonymous")
+
+
+def fixed(url):
+    return lambda w, o: url
+
+
+REPORTS = ("received", "assigned", "answered", "refused", "denunciation")
+DATASETS = ("open", "shared", "shared-with-sxd", "private", "private-of-sxd")
+
+
+def code(w, o):
+    return w.reports[o].code
+
+
+def slug(w, o):
+    return w.datasets[o].slug
+
+
+PAGES: dict[str, Row] = {
+    "home": Row("GET", fixed("/"), everyone),
+    "healthz": Row("GET", fixed("/healthz"), everyone),
+    "manifest": Row("GET", fixed("/manifest.webmanifest"), everyone),
+    "service_worker": Row("GET", fixed("/sw.js"), everyone),
+    "login": Row("GET", fixed("/accounts/login/"), everyone),
+    "logout": Row("POST", fixed("/accounts/logout/"), everyone, fresh=True),
+    "password_change": Row("GET", fixed("/accounts/password/"), signed_in),
+    "account": Row("GET", fixed("/accounts/me/"), signed_in),
+    "token_create": Row(
+        "POST", fixed("/accounts/me/tokens/"), signed_in, data=lambda w, o: {"label": "x"}
+    ),
+    "token_revoke": Row(
+        "POST",
+        lambda w, o: f"/accounts/me/tokens/{w.leader_token_id}/revoke/",
+        lambda w, a, o: (
+            "login" if a == "anonymous" else ("ok" if a in {"leader", "admin"} else "missing")
+        ),
+    ),
+    "agency_list": Row("GET", fixed("/agencies/"), everyone),
+    "agency_detail": Row("GET", fixed("/agencies/SXD/"), everyone),
+    "units": Row("GET", fixed("/units/"), everyone),
+    "units_convert": Row("GET", fixed("/units/convert/"), everyone),
+    "units_boundaries": Row(
+        "GET", fixed("/units/boundaries/"), lambda w, a, o: guarded(a, has(a, "administrator"))
+    ),
+    "set_language": Row(
+        "POST", fixed("/i18n/setlang/"), everyone, data=lambda w, o: {"language": "en"}, fresh=True
+    ),
+    "feedback_list": Row("GET", fixed("/feedback/"), everyone),
+    "feedback_map": Row("GET", fixed("/feedback/map.geojson"), everyone),
+    "feedback_new": Row("GET", fixed("/feedback/new/"), everyone),
+    "feedback_propose": Row("GET", fixed("/feedback/propose/?text=đèn+đường+hỏng"), everyone),
+    "feedback_track": Row(
+        "GET", lambda w, o: f"/feedback/track/?code={code(w, o)}", tracked, REPORTS
+    ),
+    "feedback_own": Row(
+        "GET",
+        lambda w, o: f"/feedback/r/{code(w, o)}/{w.reports[o].citizen_key}/",
+        everyone,
+        REPORTS,
+    ),
+    "feedback_rate": Row(
+        "POST",
+        lambda w, o: f"/feedback/r/{code(w, o)}/{w.reports[o].citizen_key}/rate/",
+        everyone,
+        ("answered",),
+        data=lambda w, o: {"rating": "5"},
+    ),
+    "feedback_reopen": Row(
+        "POST",
+        lambda w, o: f"/feedback/r/{code(w, o)}/wrong-key/reopen/",
+        lambda w, a, o: "missing",
+        ("answered",),
+        data=lambda w, o: {"reason": "Chưa sửa."},
+    ),
+    "feedback_photo": Row(
+        "GET",
+        lambda w, o: f"/feedback/photo/{w.photos[o].pk}/",
+        lambda w, a, o: "ok" if o in PUBLIC_REPORTS else "missing",
+        ("received", "assigned"),
+    ),
+    "feedback_staff_photo": Row(
+        "GET",
+        lambda w, o: f"/feedback/staff/photo/{w.photos[o].pk}/",
+        staff_report,
+        ("received", "assigned"),
+    ),
+    "feedback_queue": Row(
+        "GET",
+        fixed("/feedback/queue/"),
+        lambda w, a, o: guarded(a, has(a, "operator", "supervisor", "leader", "handler")),
+    ),
+    "feedback_messages": Row(
+        "GET",
+        fixed("/feedback/messages/"),
+        lambda w, a, o: guarded(a, has(a, "supervisor", "leader")),
+    ),
+    "feedback_scorecards": Row(
+        "GET",
+        fixed("/feedback/scorecards/"),
+        lambda w, a, o: guarded(a, has(a, "supervisor", "leader")),
+    ),
+    "feedback_hotline": Row(
+        "GET",
+        fixed("/feedback/hotline/"),
+        lambda w, a, o: guarded(a, has(a, "operator", "supervisor")),
+    ),
+    "feedback_hotline_assist": Row(
+        "GET",
+        fixed("/feedback/hotline/assist/?text=ổ+gà+trước+chợ"),
+        lambda w, a, o: guarded(a, has(a, "operator", "supervisor")),
+    ),
+    "feedback_staff_report": Row(
+        "GET", lambda w, o: f"/feedback/staff/{code(w, o)}/", staff_report, REPORTS
+    ),
+    "feedback_staff_action": Row(
+        "POST",
+        lambda w, o: f"/feedback/staff/{code(w, o)}/start/",
+        lambda w, a, o: (
+            staff_report(w, a, o)
+            if staff_report(w, a, o) != "ok"
+            else guarded(a, has(a, "supervisor") or (has(a, "handler") and sees_report(w, a, o)))
+        ),
+        ("assigned", "received"),
+    ),
+    "warehouse_catalogue": Row("GET", fixed("/data/"), everyone),
+    "warehouse_mine": Row(
+        "GET", fixed("/data/mine/"), lambda w, a, o: guarded(a, has(a, "data_steward"))
+    ),
+    "warehouse_create": Row(
+        "GET", fixed("/data/new/"), lambda w, a, o: guarded(a, has(a, "data_steward"))
+    ),
+    "warehouse_dataset": Row(
+        "GET",
+        lambda w, o: f"/data/{slug(w, o)}/",
+        lambda w, a, o: "ok" if reads(w, a, o) else "missing",
+        DATASETS,
+    ),
+    "warehouse_version": Row(
+        "GET",
+        lambda w, o: f"/data/{slug(w, o)}/versions/1/",
+        lambda w, a, o: "ok" if reads(w, a, o) else "missing",
+        DATASETS,
+    ),
+    "warehouse_edit": Row(
+        "GET", lambda w, o: f"/data/{slug(w, o)}/edit/", dataset_to_write, DATASETS
+    ),
+    "warehouse_schema": Row(
+        "GET", lambda w, o: f"/data/{slug(w, o)}/schema/", dataset_to_write, DATASETS
+    ),
+    "warehouse_upload": Row(
+        "GET", lambda w, o: f"/data/{slug(w, o)}/upload/", dataset_to_write, DATASETS
+    ),
+    "warehouse_job": Row(
+        "GET",
+        lambda w, o: f"/data/{slug(w, o)}/uploads/{w.jobs[slug(w, o)].pk}/",
+        dataset_to_write,
+        DATASETS,
+    ),
+    "open311_discovery": Row("GET", fixed("/open311/v2/discovery.json"), everyone),
+    "open311_services": Row("GET", fixed("/open311/v2/services.json"), everyone),
+    "open311_service": Row("GET", fixed("/open311/v2/services/giao-thong.json"), everyone),
+    "open311_requests": Row("GET", fixed("/open311/v2/requests.json"), everyone),
+    "open311_request": Row(
+        "GET",
+        lambda w, o: f"/open311/v2/requests/{code(w, o)}.json",
+        lambda w, a, o: "ok" if o in PUBLIC_REPORTS else "missing",
+        REPORTS,
+    ),
+    "open311_token": Row(
+        "GET",
+        lambda w, o: f"/open311/v2/tokens/{code(w, o)}.json",
+        lambda w, a, o: "ok" if o in PUBLIC_REPORTS else "missing",
+        REPORTS,
+    ),
+    "open311_updates": Row("GET", fixed("/open311/v2/servicerequestupdates.json"), everyone),
+}
+
+
+def token_holder(w, a, o):
+    return guarded(a, a != "anonymous")
+
+
+def api_report(w, a, o):
+    return tracked(w, a, o)
+
+
+API: dict[str, Row] = {
+    "GET /api/units/provinces": Row("GET", fixed("/api/units/provinces"), everyone),
+    "GET /api/units/provinces/{code}": Row("GET", fixed("/api/units/provinces/80"), everyone),
+    "GET /api/units/communes": Row("GET", fixed("/api/units/communes?province=80"), everyone),
+    "GET /api/units/communes/{code}": Row("GET", fixed("/api/units/communes/27712"), everyone),
+    "GET /api/units/convert": Row(
+        "GET", fixed("/api/units/convert?province=Long An&district=TP Tân An&ward=P.6"), everyone
+    ),
+    "GET /api/units/locate": Row("GET", fixed("/api/units/locate?lat=10.54&lon=106.41"), everyone),
+    "GET /api/units/provinces/{code}/communes.geojson": Row(
+        "GET", fixed("/api/units/provinces/80/communes.geojson"), everyone
+    ),
+    "GET /api/agencies": Row("GET", fixed("/api/agencies"), everyone),
+    "POST /api/agencies": Row(
+        "POST",
+        fixed("/api/agencies"),
+        lambda w, a, o: guarded(a, has(a, "administrator")),
+        data=lambda w, o: {"code": "MATRIX", "name": "Cơ quan thử", "kind": "department"},
+    ),
+    "GET /api/agencies/{code}": Row("GET", fixed("/api/agencies/SXD"), everyone),
+    "PATCH /api/agencies/{code}": Row(
+        "PATCH",
+        fixed("/api/agencies/SXD"),
+        lambda w, a, o: guarded(a, has(a, "administrator")),
+        data=lambda w, o: {"phone": "0276 3822 000"},
+    ),
+    "GET /api/feedback/fields": Row("GET", fixed("/api/feedback/fields"), everyone),
+    "POST /api/feedback/propose": Row(
+        "POST", fixed("/api/feedback/propose"), everyone, data=lambda w, o: {"text": "ổ gà"}
+    ),
+    "POST /api/feedback/reports": Row(
+        "POST",
+        fixed("/api/feedback/reports"),
+        everyone,
+        data=lambda w, o: {"text": "Cây đổ chắn đường.", "commune": "27712"},
+    ),
+    "GET /api/feedback/reports/{code}": Row(
+        "GET", lambda w, o: f"/api/feedback/reports/{code(w, o)}", api_report, REPORTS
+    ),
+    # Nobody gets in without the gateway's secret (tests/feedback test the signed path).
+    "POST /api/feedback/inbound/{channel}": Row(
+        "POST",
+        fixed("/api/feedback/inbound/sms"),
+        lambda w, a, o: "missing",
+        data=lambda w, o: {"message_id": "1", "text": "x"},
+    ),
+    "GET /api/data/datasets": Row("GET", fixed("/api/data/datasets"), everyone),
+    "GET /api/data/datasets/{slug}": Row(
+        "GET",
+        lambda w, o: f"/api/data/datasets/{slug(w, o)}",
+        lambda w, a, o: "ok" if reads(w, a, o) else "missing",
+        DATASETS,
+    ),
+    "GET /api/data/datasets/{slug}/rows": Row(
+        "GET",
+        lambda w, o: f"/api/data/datasets/{slug(w, o)}/rows",
+        lambda w, a, o: "ok" if reads(w, a, o) else "missing",
+        DATASETS,
+    ),
+    "GET /api/data/datasets/{slug}/download/{fmt}": Row(
+        "GET",
+        lambda w, o: f"/api/data/datasets/{slug(w, o)}/download/csv",
+        lambda w, a, o: "ok" if reads(w, a, o) else "missing",
+        DATASETS,
+    ),
+    "GET /api/data/datasets/{slug}/versions/{number}/diff": Row(
+        "GET",
+        lambda w, o: f"/api/data/datasets/{slug(w, o)}/versions/1/diff",
+        lambda w, a, o: "ok" if reads(w, a, o) else "missing",
+        DATASETS,
+    ),
+    "POST /api/data/sql": Row(
+        "POST",
+        fixed("/api/data/sql"),
+        lambda w, a, o: "ok" if reads(w, a, o) else "refused",
+        DATASETS,
+        data=lambda w, o: {"sql": f'SELECT count(*) FROM "{slug(w, o)}"'},
+    ),
+    "POST /api/data/datasets/{slug}/versions": Row(
+        "POST",
+        lambda w, o: f"/api/data/datasets/{slug(w, o)}/versions?filename=v.csv",
+        lambda w, a, o: "login" if a == "anonymous" else dataset_to_write(w, a, o),
+        DATASETS,
+        data=lambda w, o: "raw:ma,ten\nA3,ba\n",
+    ),
+    "GET /api/tokens": Row("GET", fixed("/api/tokens"), token_holder),
+    "POST /api/tokens": Row(
+        "POST",
+        fixed("/api/tokens"),
+        # A token cannot create tokens (sessions can: tests/agencies).
+        lambda w, a, o: guarded(a, False),
+        data=lambda w, o: {"label": "x"},
+    ),
+    "DELETE /api/tokens/{token_id}": Row(
+        "DELETE",
+        lambda w, o: f"/api/tokens/{w.leader_token_id}",
+        lambda w, a, o: (
+            "login" if a == "anonymous" else ("ok" if a in {"leader", "admin"} else "missing")
+        ),
+    ),
+    "GET /api/me": Row("GET", fixed("/api/me"), token_holder),
+    "GET /api/audit": Row(
+        "GET", fixed("/api/audit"), lambda w, a, o: guarded(a, has(a, "administrator"))
+    ),
+}
+for row in API.values():
+    object.__setattr__(row, "api", True)
+
+
+# --- running it -------------------------------------------------------------------------
+
+
+def outcome(response) -> str:
+    status = response.status_code
+    if status in (301, 302, 303):
+        return "login" if "/accounts/login/" in response["Location"] else "ok"
+    return {401: "login", 403: "denied", 404: "missing", 400: "refused"}.get(
+        status, "ok" if 200 <= status < 300 or status == 422 else str(status)
+    )
+
+
+def call(client: Client, row: Row, w: World, obj: str, headers: dict):
+    url = row.url(w, obj)
+    data = row.data(w, obj) if row.data else None
+    with transaction.atomic():  # every call starts from the same world
+        if row.api and isinstance(data, str) and data.startswith("raw:"):
+            response = client.generic(
+                row.method, url, data[4:].encode(), content_type="text/csv", **headers
+            )
+        elif row.api and data is not None:
+            import json
+
+            response = client.generic(
+                row.method, url, json.dumps(data), content_type="application/json", **headers
+            )
+        elif row.method == "GET":
+            response = client.get(url, **headers)
+        else:
+            response = client.generic(
+                row.method,
+                url,
+                "&".join(f"{k}={v}" for k, v in (data or {}).items()),
+                content_type="application/x-www-form-urlencoded",
+                **headers,
+            )
+        if getattr(response, "streaming", False):
+            b"".join(response.streaming_content)
+        if hasattr(response, "close"):
+            response.close()
+        transaction.set_rollback(True)
+    return response
+
+
+def walk(resolver=None, prefix=""):
+    for pattern in (resolver or get_resolver()).url_patterns:
+        if isinstance(pattern, URLResolver):
+            if pattern.namespace in ("admin", "api"):
+                continue
+            yield from walk(pattern, prefix + str(pattern.pattern))
+        elif isinstance(pattern, URLPattern):
+            yield pattern.name
+
+
+def api_operations() -> set[str]:
+    from tinhso.site.api import api
+
+    return {
+        f"{method.upper()} {path}"
+        for path, item in api.get_openapi_schema()["paths"].items()
+        for method in item
+    }
+
+
+def test_every_route_has_a_row():
+    assert set(walk()) == set(PAGES), "pages without a row in the access matrix (or rows left)"
+    assert api_operations() == set(API), "API operations without a row (or rows left)"
+
+
+def test_the_access_matrix(world, settings):
+    settings.TINHSO_API_ANON_PER_MINUTE = 0
+    cells = wrong = 0
+    mismatches = []
+    tokens = {}
+    for actor, username in ACTORS.items():
+        page_client, api_client = Client(), Client()
+        if username:
+            page_client.force_login(User.objects.get(username=username))
+            from tinhso.agencies import actions as agency_actions
+
+            user = User.objects.get(username=username)
+            tokens[actor] = agency_actions.create_token(Actor.system("matrix"), user, label="m")[1]
+        headers = {"HTTP_AUTHORIZATION": f"Bearer {tokens[actor]}"} if username else {}
+        for name, row in {**PAGES, **API}.items():
+            client = api_client if row.api else page_client
+            if row.fresh:
+                client = Client()
+                if username:
+                    client.force_login(User.objects.get(username=username))
+            for obj in row.objects:
+                expected = row.expect(world, actor, obj)
+                got = outcome(call(client, row, world, obj, headers if row.api else {}))
+                cells += 1
+                if got != expected:
+                    wrong += 1
+                    mismatches.append(f"{name} [{obj}] as {actor}: expected {expected}, got {got}")
+    print(f"access matrix: {cells} cells, {wrong} wrong")
+    assert mismatches == [], "\n".join(mismatches)
