@@ -306,3 +306,19 @@ def test_the_cli_writes_a_query_as_parquet(schools, tmp_path, capsys):
             "data", "query", "COPY (SELECT 1) TO '/tmp/x.parquet'", "--format", "parquet",
             "--output", str(tmp_path / "x.parquet"),
         )  # fmt: skip
+
+
+def test_formula_like_headers_are_neutralised_too(client, system, steward_agency, tmp_path):
+    dataset = actions.create_dataset(
+        system, slug="tieu-de", title="Tiêu đề", owner=steward_agency, access=Access.OPEN
+    )
+    path = tmp_path / "tieu-de.csv"
+    path.write_text('ma,"=cmd|\' /C calc\'!A0",@sum\nA1,1,2\n', encoding="utf-8")
+    assert actions.add_version(system, dataset, path).status == "accepted"
+    data = body(client.get("/api/data/datasets/tieu-de/download/csv"))
+    header = next(csv.reader(io.StringIO(data.decode("utf-8-sig"))))
+    assert header == ["ma", "'=cmd|' /C calc'!A0", "'@sum"]
+    response = client.get("/api/data/datasets/tieu-de/download/xlsx")
+    sheet = openpyxl.load_workbook(io.BytesIO(b"".join(response.streaming_content))).active
+    close(response)
+    assert [c.value for c in sheet[1]] == ["ma", "'=cmd|' /C calc'!A0", "'@sum"]

@@ -26,7 +26,7 @@ def csv_response(
     buffer = io.StringIO()
     buffer.write("\ufeff")  # Excel reads UTF-8 only with a BOM
     writer = csv.writer(buffer)
-    writer.writerow(header)
+    writer.writerow([safe_cell(name) for name in header])
     for row in rows:
         writer.writerow([safe_cell(v) for v in row])
     response = HttpResponse(buffer.getvalue(), content_type="text/csv; charset=utf-8")
@@ -43,7 +43,7 @@ def xlsx_response(
     book = Workbook(write_only=False)
     sheet = book.active
     sheet.title = title[:31]
-    sheet.append(list(header))
+    sheet.append([safe_cell(name) for name in header])
     for cell in sheet[1]:
         cell.font = Font(bold=True)
     for row in rows:

@@ -60,7 +60,7 @@ def _csv(chosen: rows.Selection) -> Iterator[bytes]:
     buffer = io.StringIO()
     writer = csv.writer(buffer)
     batches = _batches(chosen)
-    writer.writerow(next(batches))
+    writer.writerow([safe_cell(name) for name in next(batches)])  # headers are cells too
     for batch in batches:
         writer.writerows([safe_cell(v) for v in row] for row in batch)
         yield buffer.getvalue().encode()
@@ -137,7 +137,7 @@ def _xlsx(chosen: rows.Selection) -> FileResponse:
     book = Workbook(write_only=True)
     sheet = book.create_sheet(chosen.dataset.slug[:31])
     batches = _batches(chosen)
-    sheet.append(next(batches))
+    sheet.append([safe_cell(name) for name in next(batches)])
     written = 0
     for batch in batches:
         written += len(batch)
