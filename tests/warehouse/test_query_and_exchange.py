@@ -13,8 +13,9 @@ import pytest
 
 from tests.http import body, close
 from tinhso.agencies.models import Agency
+from tinhso.core.actors import Actor
 from tinhso.core.models import AuditEntry
-from tinhso.warehouse import actions, pulls, rows
+from tinhso.warehouse import actions, pulls, rows, sandbox
 from tinhso.warehouse.models import Access, Dataset, Frequency, VersionStatus
 
 pytestmark = pytest.mark.django_db
@@ -322,3 +323,40 @@ def test_formula_like_headers_are_neutralised_too(client, system, steward_agency
     sheet = openpyxl.load_workbook(io.BytesIO(b"".join(response.streaming_content))).active
     close(response)
     assert [c.value for c in sheet[1]] == ["ma", "'=cmd|' /C calc'!A0", "'@sum"]
+
+
+@pytest.mark.parametrize(
+    ("query", "words"),
+    [
+        ({"so_hoc_sinh__gte": "nhiều"}, ["nhiều", "so_hoc_sinh__gte", "số nguyên"]),
+        ({"so_hoc_sinh__lt": "1.5e"}, ["1.5e"]),
+    ],
+)
+def test_a_bad_filter_value_gets_a_sentence_not_an_engine_error(client, schools, query, words):
+    response = client.get("/api/data/datasets/truong/rows", query)
+    assert response.status_code == 400
+    detail = response.json()["detail"]
+    assert "Conversion Error" not in detail and "INT64" not in detail
+    for word in words:
+        assert word in detail
+
+
+def test_engine_errors_never_show_a_file_path(system, schools, settings):
+    other = actions.create_dataset(
+        system, slug="khac", title="Khác", owner=schools.owner, access=Access.PRIVATE
+    )
+    path = settings.DATA_DIR / "khac.csv"
+    path.write_text("a\n1\n")
+    hidden = actions.add_version(system, other, path)
+    reader = Actor.citizen()
+    with pytest.raises(sandbox.QueryRefused) as refused:
+        sandbox.run(reader, f"SELECT * FROM read_parquet('{hidden.path}')")
+    assert str(settings.DATA_DIR) not in refused.value.message
+    assert "/" not in refused.value.message.replace("(", "")
+
+
+def test_a_query_is_capped_in_memory(system, schools, settings):
+    settings.TINHSO_SQL_MEMORY = "20MB"
+    with pytest.raises(sandbox.QueryRefused) as refused:
+        sandbox.run(system, "SELECT count(DISTINCT i::VARCHAR) FROM range(5000000) t(i)")
+    assert "20MB" in refused.value.message

@@ -146,6 +146,32 @@ SETTINGS: list[Setting] = [
         int,
     ),
     Setting(
+        "TINHSO_SQL_MEMORY",
+        "512MB",
+        "Memory one warehouse query (SQL, rows, facets, downloads) may use before DuckDB "
+        "refuses it, e.g. `512MB`, `2GB`.",
+    ),
+    Setting(
+        "TINHSO_SQL_THREADS",
+        "2",
+        "Threads one warehouse query may use.",
+        int,
+    ),
+    Setting(
+        "TINHSO_PULL_HOSTS",
+        "",
+        "Hosts warehouse datasets may pull from by URL, comma-separated (`data.example.gov.vn`, "
+        "`*.lgsp.example.gov.vn`). Empty: pulls are off. Loopback, link-local and private "
+        "addresses are refused unless listed here by name or address.",
+        _list,
+    ),
+    Setting(
+        "TINHSO_PULL_MAX_MB",
+        "500",
+        "Largest file a pull may download, in megabytes.",
+        int,
+    ),
+    Setting(
         "TINHSO_VN2000_CRS",
         "EPSG:9209",
         "Coordinate system assumed for VN-2000 coordinates that come without one (warehouse "

@@ -9,6 +9,7 @@ stream through the sandbox like callers' own SQL."""
 
 from __future__ import annotations
 
+import datetime as dt
 import threading
 from dataclasses import dataclass
 
@@ -81,6 +82,7 @@ def _filters(params: dict[str, str], types: dict[str, str]) -> tuple[list[str], 
             negate = "" if raw.lower() in ("1", "true", "yes") else "NOT "
             where.append(name + " IS " + negate + "NULL")
         else:
+            _check_value(key, types[column], raw)
             where.append(name + " " + COMPARISONS[op] + " ?")
             values.append(raw)
     text = [n for n, t in types.items() if t == "VARCHAR"]
@@ -88,6 +90,38 @@ def _filters(params: dict[str, str], types: dict[str, str]) -> tuple[list[str], 
         where.append("(" + " OR ".join(_contains(_quoted(n)) for n in text) + ")")
         values += [params["_q"]] * len(text)
     return where, values
+
+
+_INTEGERS = ("TINYINT", "SMALLINT", "INTEGER", "BIGINT", "HUGEINT", "UBIGINT", "UINTEGER")
+
+
+def _check_value(key: str, kind: str, raw: str) -> None:
+    """A comparison value that cannot be the column's type is refused with a sentence
+    naming both, before the engine would refuse it in its own words."""
+    kind = kind.upper()
+    checks = [
+        (kind in _INTEGERS, int, _("a whole number")),
+        (kind in ("DOUBLE", "FLOAT", "REAL") or kind.startswith("DECIMAL"), float, _("a number")),
+        (kind == "DATE", dt.date.fromisoformat, _("a date (YYYY-MM-DD)")),
+        (kind.startswith("TIMESTAMP"), dt.datetime.fromisoformat, _("a date and time")),
+        (kind == "BOOLEAN", _boolean, _("true or false")),
+    ]
+    for applies, parse, what in checks:
+        if applies:
+            try:
+                parse(raw.strip())
+            except ValueError as exc:
+                raise sandbox.QueryRefused(
+                    _("“%(value)s” given for %(key)s is not %(what)s.")
+                    % {"value": raw, "key": key, "what": what}
+                ) from exc
+            return
+
+
+def _boolean(raw: str) -> bool:
+    if raw.lower() not in ("true", "false", "1", "0"):
+        raise ValueError(raw)
+    return raw.lower() in ("true", "1")
 
 
 @dataclass

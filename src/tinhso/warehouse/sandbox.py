@@ -8,6 +8,7 @@ limit interrupts the query; a row cap ends the answer and says so.
 
 from __future__ import annotations
 
+import re
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -16,6 +17,7 @@ from pathlib import Path
 
 import duckdb
 import sqlglot
+from django.conf import settings
 from django.utils.translation import gettext as _
 from sqlglot import exp
 
@@ -61,7 +63,9 @@ def _connection(datasets, output: Path | None = None) -> duckdb.DuckDBPyConnecti
         current = dataset.current
         if current is not None and current.file:
             views[dataset.slug] = str(current.path)
-    con = duckdb.connect(config={"threads": 2})
+    con = duckdb.connect(
+        config={"threads": settings.TINHSO_SQL_THREADS, "memory_limit": settings.TINHSO_SQL_MEMORY}
+    )
     allowed = list(views.values()) + ([str(output)] if output else [])
     con.execute("SET allowed_paths = ?", [allowed or ["/nonexistent"]])
     con.execute("SET enable_external_access = false")
@@ -106,10 +110,38 @@ def guarded(
             _("The query ran longer than %(s)s seconds and was stopped.") % {"s": seconds}
         ) from exc
     except duckdb.Error as exc:
-        raise QueryRefused(_("The query failed: %(reason)s") % {"reason": exc}) from exc
+        raise QueryRefused(explain(exc)) from exc
     finally:
         timer.cancel()
         con.close()
+
+
+# Mistakes in the query itself, whose first line helps the person who wrote it.
+_SHOWN = (
+    duckdb.ParserException,
+    duckdb.BinderException,
+    duckdb.CatalogException,
+    duckdb.ConversionException,
+)
+_PATH = re.compile(r"(?:/[^\s'\"/]+)+/?")
+
+
+def explain(exc: duckdb.Error) -> str:
+    """What a person reads when DuckDB refuses a query: for a mistake in the query
+    (syntax, names, types) the engine's first line with any file path taken out; for
+    anything else a sentence of ours — the engine's internals are not theirs to read."""
+    if isinstance(exc, duckdb.OutOfMemoryException):
+        return _(
+            "The query needs more memory than one query may use (%(limit)s): narrow it "
+            "down with filters or fewer columns."
+        ) % {"limit": settings.TINHSO_SQL_MEMORY}
+    if isinstance(exc, _SHOWN):
+        first = str(exc).splitlines()[0]
+        return _("The query failed: %(reason)s") % {"reason": _PATH.sub("…", first)}
+    return _(
+        "The query could not be run: it reads something that is not one of your datasets, "
+        "or the engine failed. Nothing was changed."
+    )
 
 
 def run(actor: Actor, sql: str, *, limit: int = ROW_CAP, seconds: float = TIME_LIMIT) -> Answer:

@@ -20,12 +20,12 @@ import threading
 from pathlib import Path
 
 import duckdb
+from django.conf import settings
 
 from tinhso.warehouse.duck import sql_string
 from tinhso.warehouse.models import DatasetVersion
 
 SERVING_ROWS = 100_000
-MEMORY_LIMIT = "512MB"  # per web process
 
 _lock = threading.Lock()
 _instance: tuple[int, duckdb.DuckDBPyConnection] | None = None
@@ -66,8 +66,12 @@ def _shared() -> duckdb.DuckDBPyConnection:
     global _instance
     with _lock:
         if _instance is None or _instance[0] != os.getpid():
-            con = duckdb.connect()
-            con.execute(f"SET memory_limit = '{MEMORY_LIMIT}'")
+            con = duckdb.connect(
+                config={
+                    "threads": settings.TINHSO_SQL_THREADS,
+                    "memory_limit": settings.TINHSO_SQL_MEMORY,
+                }
+            )
             con.execute("SET enable_object_cache = true")  # Parquet metadata between requests
             _instance = (os.getpid(), con)
             _served.clear()
