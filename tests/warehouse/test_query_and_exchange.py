@@ -210,6 +210,16 @@ class _Source(BaseHTTPRequestHandler):
         if self.path.endswith("missing.csv"):
             self.send_error(404)
             return
+        if self.path.startswith("/redirect"):
+            self.send_response(302)
+            self.send_header("Location", self.path.split("to=", 1)[1])
+            self.end_headers()
+            return
+        if self.path.endswith("big.csv"):
+            self.send_response(200)
+            self.end_headers()
+            self.wfile.write(b"a,b\n" + b"1,2\n" * 400_000)  # 1.6 MB
+            return
         self.send_response(200)
         self.send_header("Content-Type", "text/csv")
         self.end_headers()
@@ -229,7 +239,8 @@ def source():
     server.server_close()
 
 
-def test_a_dataset_pulls_from_its_url_when_due(system, steward_agency, source):
+def test_a_dataset_pulls_from_its_url_when_due(system, steward_agency, source, settings):
+    settings.TINHSO_PULL_HOSTS = ["127.0.0.1"]  # the local source, listed by address
     dataset = actions.create_dataset(
         system,
         slug="keo",
@@ -360,3 +371,50 @@ def test_a_query_is_capped_in_memory(system, schools, settings):
     with pytest.raises(sandbox.QueryRefused) as refused:
         sandbox.run(system, "SELECT count(DISTINCT i::VARCHAR) FROM range(5000000) t(i)")
     assert "20MB" in refused.value.message
+
+
+def _pulling(system, steward_agency, url):
+    return actions.create_dataset(
+        system, slug="keo-ve", title="Kéo về", owner=steward_agency, source_url=url
+    )
+
+
+def test_pulls_are_off_until_hosts_are_listed(system, steward_agency, source, settings):
+    settings.TINHSO_PULL_HOSTS = []
+    status = pulls.pull(_pulling(system, steward_agency, f"{source}/truong.csv"))
+    assert "TINHSO_PULL_HOSTS" in status
+    assert not Dataset.objects.get(slug="keo-ve").versions.exists()
+
+
+@pytest.mark.parametrize(
+    ("hosts", "path", "refused"),
+    [
+        (["data.example.gov.vn"], "/truong.csv", "127.0.0.1"),  # not listed
+        (["*.0.0.1"], "/truong.csv", "127.0.0.1"),  # a wildcard does not open loopback
+        (["localhost"], "/truong.csv", "127.0.0.1"),  # another name than the one asked
+        (["127.0.0.1"], "/redirect?to=http://169.254.169.254/latest/meta-data/", "169.254"),
+        (["127.0.0.1"], "/redirect?to=file:///etc/passwd", "file://"),
+        (["127.0.0.1"], "/big.csv", "MB"),
+    ],
+)
+def test_pulls_refuse_what_is_not_allowed(
+    system, steward_agency, source, settings, hosts, path, refused
+):
+    settings.TINHSO_PULL_HOSTS = hosts
+    settings.TINHSO_PULL_MAX_MB = 1
+    status = pulls.pull(_pulling(system, steward_agency, f"{source}{path}"))
+    assert refused in status, status
+    assert not Dataset.objects.get(slug="keo-ve").versions.exists()
+
+
+def test_the_stewards_form_says_when_an_address_cannot_be_pulled(settings):
+    from tinhso.warehouse.forms import DatasetForm
+
+    settings.TINHSO_PULL_HOSTS = ["data.example.gov.vn"]
+    form = DatasetForm(
+        {"source_url": "http://10.0.0.5/export.csv"},
+        owners=Agency.objects.all(),
+        province_code="80",
+    )
+    form.is_valid()
+    assert "10.0.0.5" in " ".join(form.errors.get("source_url", []))

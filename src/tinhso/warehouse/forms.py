@@ -37,6 +37,17 @@ class DatasetForm(forms.ModelForm):
         help_text=_("The warehouse fetches this address on the update frequency's rhythm."),
     )
 
+    def clean_source_url(self) -> str:
+        from tinhso.warehouse.pulls import PullRefused, check_url
+
+        url = self.cleaned_data.get("source_url") or ""
+        if url:
+            try:
+                check_url(url)
+            except PullRefused as exc:
+                raise forms.ValidationError(exc.message) from exc
+        return url
+
     class Meta:
         model = Dataset
         fields = [

@@ -6,12 +6,15 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import ipaddress
 import shutil
+import socket
 import tempfile
 import urllib.request
 from pathlib import Path
 from urllib.parse import urlsplit
 
+from django.conf import settings
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -20,7 +23,68 @@ from tinhso.warehouse import actions
 from tinhso.warehouse.models import FREQUENCY_DAYS, Dataset, VersionStatus
 
 TIMEOUT = 60
-MAX_BYTES = 5 * 1024**3
+
+
+class PullRefused(ValueError):
+    """An address the warehouse will not fetch; `message` says why."""
+
+    def __init__(self, message: str):
+        super().__init__(message)
+        self.message = message
+
+
+def _listed(host: str, hosts: list[str]) -> bool:
+    host = host.lower().rstrip(".")
+    for entry in (h.lower().rstrip(".") for h in hosts):
+        if host == entry or (entry.startswith("*.") and host.endswith(entry[1:])):
+            return True
+    return False
+
+
+def check_url(url: str) -> None:
+    """Refuse an address the warehouse may not fetch: pulls are off until hosts are listed
+    (`TINHSO_PULL_HOSTS`); only http(s) to a listed host; and never to a loopback,
+    link-local, private or reserved address unless that name or address is listed itself
+    (a listed wildcard does not open the internal network)."""
+    hosts = settings.TINHSO_PULL_HOSTS
+    if not hosts:
+        raise PullRefused(
+            _("Pulling from URLs is off on this installation (setting TINHSO_PULL_HOSTS).")
+        )
+    parts = urlsplit(url)
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        raise PullRefused(_("Only http and https addresses can be pulled."))
+    host = parts.hostname
+    if not _listed(host, hosts):
+        raise PullRefused(
+            _("%(host)s is not among the hosts this installation pulls from.") % {"host": host}
+        )
+    try:
+        addresses = {info[4][0] for info in socket.getaddrinfo(host, parts.port or 443)}
+    except OSError as exc:
+        raise PullRefused(_("%(host)s cannot be found.") % {"host": host}) from exc
+    named = [h.lower() for h in hosts if not h.startswith("*.")]
+    for address in addresses:
+        ip = ipaddress.ip_address(address.split("%")[0])
+        internal = ip.is_loopback or ip.is_link_local or ip.is_private or ip.is_reserved
+        if (internal or ip.is_multicast or ip.is_unspecified) and not (
+            host.lower() in named or address in named
+        ):
+            raise PullRefused(
+                _("%(host)s leads to an internal address (%(ip)s); list it by name to allow it.")
+                % {"host": host, "ip": address}
+            )
+
+
+class _CheckedRedirects(urllib.request.HTTPRedirectHandler):
+    """Every hop of a redirect is checked like the first address."""
+
+    def redirect_request(self, req, fp, code, msg, headers, newurl):
+        check_url(newurl)
+        return super().redirect_request(req, fp, code, msg, headers, newurl)
+
+
+_opener = urllib.request.build_opener(_CheckedRedirects)
 
 
 def due(dataset: Dataset, now: dt.datetime) -> bool:
@@ -34,18 +98,21 @@ def due(dataset: Dataset, now: dt.datetime) -> bool:
 
 def _fetch(url: str, folder: Path) -> tuple[Path, str]:
     """The URL's content on disk, streamed, and its SHA-256."""
-    if urlsplit(url).scheme not in ("http", "https"):
-        raise ValueError(_("Only http and https addresses can be pulled."))
+    check_url(url)
+    limit = settings.TINHSO_PULL_MAX_MB * 1024 * 1024
     name = Path(urlsplit(url).path).name or "pulled.csv"
     target = folder / name
     digest = hashlib.sha256()
     size = 0
     request = urllib.request.Request(url, headers={"User-Agent": "TinhSo-warehouse"})  # noqa: S310
-    with urllib.request.urlopen(request, timeout=TIMEOUT) as response, target.open("wb") as out:  # noqa: S310
+    with _opener.open(request, timeout=TIMEOUT) as response, target.open("wb") as out:
         while chunk := response.read(1 << 20):
             size += len(chunk)
-            if size > MAX_BYTES:
-                raise ValueError(_("The file at the address is larger than 5 GB."))
+            if size > limit:
+                raise PullRefused(
+                    _("The file at the address is larger than %(mb)s MB.")
+                    % {"mb": settings.TINHSO_PULL_MAX_MB}
+                )
             digest.update(chunk)
             out.write(chunk)
     return target, digest.hexdigest()
@@ -58,6 +125,8 @@ def pull(dataset: Dataset, actor: Actor | None = None) -> str:
     try:
         try:
             path, digest = _fetch(dataset.source_url, folder)
+        except PullRefused as exc:
+            status = _("Not fetched: %(reason)s") % {"reason": exc.message}
         except (OSError, ValueError) as exc:
             status = _("Could not fetch: %(reason)s") % {"reason": exc}
         else:
