@@ -155,7 +155,18 @@ def test_an_agency_system_pushes_versions(client, schools, token_for):
     assert pushed.json()["number"] == 2 and pushed.json()["rows"] == 5
     assert pushed.json()["report"]["diff"]["added"] == 1
 
+    # Rows added must come with the current version's columns ...
     upload = io.BytesIO(b"ma,ten\nTH009,x\n")
+    upload.name = "them.csv"
+    partial = client.post(
+        "/api/data/datasets/truong/versions?append=true", {"file": upload}, headers=auth
+    )
+    assert partial.status_code == 422
+    missing = {e["fieldName"] for e in partial.json()["report"]["errors"]}
+    assert {"xa", "so_hoc_sinh"} <= missing
+    # ... and then they are added.
+    header = TABLE.splitlines()[0]
+    upload = io.BytesIO(f"{header}\nTH009,Tiểu học Thêm,Xã Mới,75,106.2,11.2\n".encode())
     upload.name = "them.csv"
     appended = client.post(
         "/api/data/datasets/truong/versions?append=true", {"file": upload}, headers=auth
@@ -170,7 +181,7 @@ def test_an_agency_system_pushes_versions(client, schools, token_for):
     )
     assert broken.status_code == 422
     assert broken.json()["status"] == "rejected" and broken.json()["report"]["errors"]
-    assert Dataset.objects.get(slug="truong").current.number == 3
+    assert Dataset.objects.get(slug="truong").current.number == 4
 
     handler = token_for("demo.handler")
     refused = client.post(
@@ -325,7 +336,7 @@ def test_formula_like_headers_are_neutralised_too(client, system, steward_agency
         system, slug="tieu-de", title="Tiêu đề", owner=steward_agency, access=Access.OPEN
     )
     path = tmp_path / "tieu-de.csv"
-    path.write_text('ma,"=cmd|\' /C calc\'!A0",@sum\nA1,1,2\n', encoding="utf-8")
+    path.write_text("ma,\"=cmd|' /C calc'!A0\",@sum\nA1,1,2\n", encoding="utf-8")
     assert actions.add_version(system, dataset, path).status == "accepted"
     data = body(client.get("/api/data/datasets/tieu-de/download/csv"))
     header = next(csv.reader(io.StringIO(data.decode("utf-8-sig"))))

@@ -6,6 +6,7 @@ import io
 import json
 import zipfile
 
+import duckdb
 import pytest
 import shapefile
 from django.utils import timezone
@@ -306,3 +307,57 @@ def test_csv_variants_are_read(system, dataset, tmp_path, name, encode):
     assert names == ["ma_truong", "ten_truong", "so_hoc_sinh", "ngay_thanh_lap"]
     answer = sandbox.run(system, 'SELECT ten_truong FROM "truong" ORDER BY so_hoc_sinh DESC')
     assert answer.rows[0] == ("THCS Hòa Thành",)
+
+
+def _add_with(system, dataset, tmp_path, text, name, **options):
+    path = tmp_path / name
+    path.write_text(text, encoding="utf-8")
+    return actions.add_version(system, dataset, path, **options)
+
+
+def test_a_column_that_changes_type_is_refused_unless_confirmed(system, dataset, tmp_path):
+    first = _add(system, dataset, tmp_path, GOOD)
+    assert first.schema["fields"][2]["type"] == "integer"
+    words = GOOD.replace("TH002,Tiểu học Bến Cầu,455", "TH002,Tiểu học Bến Cầu,bốn trăm")
+    refused = _add(system, dataset, tmp_path, words, "v2.csv")
+    assert refused.status == VersionStatus.REJECTED
+    (error,) = refused.report["errors"]
+    assert error["type"] == "schema-change" and error["fieldName"] == "so_hoc_sinh"
+    assert refused.report["stats"]["errors"] == len(refused.report["errors"]) == 1
+    dataset.refresh_from_db()
+    assert dataset.current.number == first.number  # the live table did not change
+    confirmed = _add_with(system, dataset, tmp_path, words, "v3.csv", accept_schema_change=True)
+    assert confirmed.status == VersionStatus.ACCEPTED
+    assert confirmed.schema["fields"][2]["type"] == "string"
+
+
+def test_a_removed_or_renamed_column_is_named(system, dataset, tmp_path):
+    _add(system, dataset, tmp_path, GOOD)
+    renamed = GOOD.replace("so_hoc_sinh", "hoc_sinh", 1)
+    refused = _add(system, dataset, tmp_path, renamed, "v2.csv")
+    assert refused.status == VersionStatus.REJECTED
+    (error,) = refused.report["errors"]
+    assert error["fieldName"] == "so_hoc_sinh" and "hoc_sinh" in error["message"]
+    # A new column alone changes nothing that readers rely on.
+    wider = "".join(
+        line + (",ghi_chu\n" if number == 0 else ",x\n")
+        for number, line in enumerate(GOOD.splitlines())
+    )
+    assert _add(system, dataset, tmp_path, wider, "v3.csv").status == VersionStatus.ACCEPTED
+
+
+def test_appended_rows_keep_the_key_unique_and_the_schema_true(system, dataset, tmp_path):
+    first = _add(system, dataset, tmp_path, GOOD)
+    assert first.schema.get("primaryKey") == ["ma_truong"]
+    again = HEADER + "TH003,Trùng mã,10,2020-01-01\n"
+    refused = _add_with(system, dataset, tmp_path, again, "them.csv", append=True)
+    assert refused.status == VersionStatus.REJECTED
+    assert refused.report["errors"][0]["type"] == "primary-key"
+    assert refused.report["errors"][0]["cell"] == "TH003"
+    fresh = HEADER + "TH009,Mới,10,2020-01-01\n"
+    added = _add_with(system, dataset, tmp_path, fresh, "them2.csv", append=True)
+    assert added.status == VersionStatus.ACCEPTED and added.rows == 4
+    con = duckdb.connect()
+    described = {r[0]: r[1] for r in con.execute(f"DESCRIBE FROM '{added.path}'").fetchall()}
+    con.close()
+    assert {f["name"]: f["storage"] for f in added.schema["fields"]} == described

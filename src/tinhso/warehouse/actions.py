@@ -9,11 +9,12 @@ from pathlib import Path
 from django.conf import settings
 from django.db import transaction
 from django.db.models import Max
+from django.utils.translation import gettext as _
 
 from tinhso.core.actions import record, snapshot
 from tinhso.core.actors import Actor
 from tinhso.core.events import emit
-from tinhso.warehouse import ingest
+from tinhso.warehouse import drift, ingest
 from tinhso.warehouse.changes import diff
 from tinhso.warehouse.errors import IngestError
 from tinhso.warehouse.models import (
@@ -60,10 +61,13 @@ def add_version(
     sheet: str | None = None,
     progress: ingest.Progress | None = None,
     serve_now: bool = False,
+    accept_schema_change: bool = False,
 ) -> DatasetVersion:
     """Read `path` into a new version of `dataset`. Accepted: its Parquet file is in place
     before the version row exists, so a reader never sees a half-written one. Rejected:
-    the version keeps the report, and the current version stays live."""
+    the version keeps the report, and the current version stays live. A version that
+    removes or retypes a column of the current one is rejected unless the steward
+    `accept_schema_change`s (drift.py); appended rows must have the same columns."""
     source_name = source_name or Path(path).name
     with ingest.workspace() as folder:
         folder = Path(folder)
@@ -85,10 +89,25 @@ def add_version(
                 encoding=exc.encoding,
                 report=exc.report(),
             )
-        parquet, rows = result.parquet, result.rows
+        parquet, rows, schema = result.parquet, result.rows, result.schema
         current = dataset.current
-        if append and current is not None:
-            parquet, rows = ingest.append(current.path, parquet, folder)
+        try:
+            if current is not None:
+                _check_drift(current, schema, append=append, accepted=accept_schema_change)
+            if append and current is not None:
+                parquet, rows = ingest.append(current.path, parquet, folder)
+                schema = ingest.with_types_of(parquet, schema)
+                _check_keys(parquet, schema)
+        except IngestError as exc:
+            return _store(
+                actor,
+                dataset,
+                status=VersionStatus.REJECTED,
+                source_name=source_name,
+                source_sha256=result.sha256,
+                encoding=result.encoding,
+                report=exc.report(),
+            )
         changes = None
         if current is not None:
             changes = diff(current.path, parquet)
@@ -107,10 +126,10 @@ def add_version(
                 source_sha256=result.sha256,
                 encoding=result.encoding,
                 rows=rows,
-                schema=result.schema,
+                schema=schema,
                 report={
                     "valid": True,
-                    "stats": {"errors": 0, "rows": rows, "fields": len(result.schema["fields"])},
+                    "stats": {"errors": 0, "rows": rows, "fields": len(schema["fields"])},
                     "errors": [],
                     "warnings": result.notes,
                     "appended": append and current is not None,
@@ -122,6 +141,45 @@ def add_version(
             raise
     _serve(version, now=serve_now)
     return version
+
+
+def _check_drift(current: DatasetVersion, schema: dict, *, append: bool, accepted: bool) -> None:
+    """Refuse a new shape the steward has not confirmed (IngestError with the report)."""
+    if append:
+        errors = drift.append_mismatch(current.schema, schema)
+        if errors:
+            raise IngestError(
+                _("Rows can be added only with the current version's columns; nothing was stored."),
+                errors=errors,
+                total=len(errors),
+            )
+    if not accepted:
+        errors = drift.changes(current.schema, schema, current.number)
+        if errors:
+            raise IngestError(
+                _(
+                    "%(n)s columns differ from version %(v)s; nothing was stored. If the new "
+                    "shape is right, upload again and confirm the schema change."
+                )
+                % {"n": len(errors), "v": current.number},
+                errors=errors,
+                total=len(errors),
+            )
+
+
+def _check_keys(parquet: Path, schema: dict) -> None:
+    """A primary key stays unique over the whole table when rows are added."""
+    key = schema.get("primaryKey") or []
+    if not key:
+        return
+    errors, total = drift.repeated_keys(parquet, key)
+    if errors:
+        raise IngestError(
+            _("%(n)s key values would repeat once the rows are added; nothing was stored.")
+            % {"n": total},
+            errors=errors,
+            total=total,
+        )
 
 
 def _serve(version: DatasetVersion, *, now: bool) -> None:
@@ -225,7 +283,13 @@ def staging_dir() -> Path:
 
 @transaction.atomic
 def stage_upload(
-    actor: Actor, dataset: Dataset, upload, *, append: bool = False, sheet: str = ""
+    actor: Actor,
+    dataset: Dataset,
+    upload,
+    *,
+    append: bool = False,
+    sheet: str = "",
+    accept_schema_change: bool = False,
 ) -> IngestJob:
     """Keep a file uploaded through the web and queue its reading by the task worker."""
     import uuid
@@ -244,6 +308,7 @@ def stage_upload(
         size=target.stat().st_size,
         append=append,
         sheet=sheet,
+        accept_schema_change=accept_schema_change,
         created_by=actor.user,
     )
     record(actor, "warehouse.stage_upload", job, after=snapshot(job))
@@ -277,6 +342,7 @@ def run_job(job: IngestJob) -> IngestJob:
             append=job.append,
             sheet=job.sheet or None,
             progress=progress,
+            accept_schema_change=job.accept_schema_change,
         )
     except Exception as exc:
         IngestJob.objects.filter(pk=job.pk).update(

@@ -249,6 +249,7 @@ def push_version(
     slug: str,
     append: bool = False,
     sheet: str | None = None,
+    accept_schema_change: bool = False,
     filename: str | None = None,
 ):
     """Send the file as multipart (`file`) or as the request body, with an API token of a
@@ -261,7 +262,13 @@ def push_version(
     dataset = access.dataset_for_writer(actor, slug)
     with uploads.received(request, filename) as (path, name):
         version = actions.add_version(
-            actor, dataset, path, source_name=name, append=append, sheet=sheet
+            actor,
+            dataset,
+            path,
+            source_name=name,
+            append=append,
+            sheet=sheet,
+            accept_schema_change=accept_schema_change,
         )
     return Status(201 if version.status == "accepted" else 422, version)
 

@@ -99,6 +99,14 @@ class DatasetForm(forms.ModelForm):
 class UploadForm(forms.Form):
     file = forms.FileField(label=_("File"))
     append = forms.BooleanField(label=_("Add the rows to the current version"), required=False)
+    accept_schema_change = forms.BooleanField(
+        label=_("The columns changed on purpose (removed, renamed or of another type)"),
+        required=False,
+        help_text=_(
+            "Without this, a file whose columns differ from the current version is refused "
+            "with a list of the differences, and the current version stays live."
+        ),
+    )
     sheet = forms.CharField(
         label=_("Sheet (XLSX; empty: the first)"), max_length=100, required=False
     )

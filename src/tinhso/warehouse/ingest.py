@@ -225,5 +225,27 @@ def append(previous: Path, new: Path, folder: Path) -> tuple[Path, int]:
     return target, rows
 
 
+def with_types_of(parquet: Path, schema: dict) -> dict:
+    """`schema` with each field's type and storage read from the file (after rows were
+    appended, so the stored schema and the data file agree)."""
+    con = duckdb.connect()
+    try:
+        described = dict(
+            (row[0], row[1])
+            for row in con.execute(
+                f"DESCRIBE FROM read_parquet({sql_string(parquet)})"  # noqa: S608
+            ).fetchall()
+        )
+    finally:
+        con.close()
+    fields = []
+    for field_ in schema["fields"]:
+        kind = described.get(field_["name"])
+        if kind is not None and field_.get("storage") != kind:
+            field_ = {**field_, "storage": kind, "type": tableschema.table_type(kind)}
+        fields.append(field_)
+    return {**schema, "fields": fields}
+
+
 def workspace() -> tempfile.TemporaryDirectory:
     return tempfile.TemporaryDirectory(prefix="tinhso-ingest-")

@@ -210,6 +210,7 @@ class IngestJob(models.Model):
     size = models.BigIntegerField(default=0)
     append = models.BooleanField(default=False)
     sheet = models.CharField(max_length=100, blank=True)
+    accept_schema_change = models.BooleanField(default=False)
     status = models.CharField(max_length=8, choices=JobStatus.choices, default=JobStatus.QUEUED)
     progress = models.FloatField(default=0)  # 0–100, as DuckDB reports it
     message = models.CharField(max_length=500, blank=True)

@@ -227,6 +227,7 @@ def upload(request: HttpRequest, slug: str) -> HttpResponse:
                 form.cleaned_data["file"],
                 append=form.cleaned_data["append"],
                 sheet=form.cleaned_data["sheet"],
+                accept_schema_change=form.cleaned_data["accept_schema_change"],
             )
             url = reverse("warehouse_job", args=[dataset.slug, job.pk])
             if wants_json:

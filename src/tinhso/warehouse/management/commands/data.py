@@ -28,6 +28,11 @@ class Command(BaseCommand):
         load.add_argument("--access", choices=Access.values, default=Access.PRIVATE)
         load.add_argument("--append", action="store_true", help="Add rows to the current ones.")
         load.add_argument("--sheet", help="The XLSX sheet to read (default: the first).")
+        load.add_argument(
+            "--accept-schema-change",
+            action="store_true",
+            help="Accept columns removed, renamed or retyped since the current version.",
+        )
         query = commands.add_parser("query", help="Run one read-only SQL query.")
         query.add_argument("sql")
         query.add_argument("--format", choices=("csv", "json", "parquet"), default="csv")
@@ -36,7 +41,9 @@ class Command(BaseCommand):
     def handle(self, *args, action, **options):
         getattr(self, action)(**options)
 
-    def ingest(self, *, file, dataset, title, agency, access, append, sheet, **options):
+    def ingest(
+        self, *, file, dataset, title, agency, access, append, sheet, accept_schema_change, **o
+    ):
         from tinhso.agencies.models import Agency
 
         path = Path(file)
@@ -69,6 +76,7 @@ class Command(BaseCommand):
                 path,
                 append=append,
                 sheet=sheet,
+                accept_schema_change=accept_schema_change,
                 serve_now=True,
                 progress=lambda percent: bar.update(task, completed=percent),
             )
