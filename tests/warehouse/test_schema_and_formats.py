@@ -361,3 +361,42 @@ def test_appended_rows_keep_the_key_unique_and_the_schema_true(system, dataset, 
     described = {r[0]: r[1] for r in con.execute(f"DESCRIBE FROM '{added.path}'").fetchall()}
     con.close()
     assert {f["name"]: f["storage"] for f in added.schema["fields"]} == described
+
+
+def test_utf8_with_stray_bytes_is_not_read_as_a_legacy_encoding(system, dataset, tmp_path):
+    good = HEADER + "".join(f"TH{i:03d},Tiểu học Tân An,812,1998-09-05\n" for i in range(40))
+    data = good.encode().replace(b"Ti\xe1\xbb\x83u", b"Ti\xffu", 2)  # two stray bytes
+    path = tmp_path / "lac.csv"
+    path.write_bytes(data)
+    refused = actions.add_version(system, dataset, path)
+    assert refused.status == VersionStatus.REJECTED
+    errors = refused.report["errors"]
+    assert [e["rowNumber"] for e in errors] == [2, 3]
+    assert all(e["type"] == "encoding-error" and "�" in e["cell"] for e in errors)
+    assert refused.report["stats"]["errors"] == len(errors)
+    assert "UTF-8" in refused.report["message"]
+    # The steward chooses UTF-8: the stray bytes become �, every row is kept.
+    chosen = actions.add_version(system, dataset, path, encoding="utf-8")
+    assert chosen.status == VersionStatus.ACCEPTED and chosen.rows == 40
+    names = duckdb.sql(f"SELECT ten_truong FROM '{chosen.path}' ORDER BY ma_truong").fetchall()
+    assert names[0][0] == "Ti�u học Tân An" and names[2][0] == "Tiểu học Tân An"
+    unknown = actions.add_version(system, dataset, path, encoding="latin9")
+    assert unknown.status == VersionStatus.REJECTED and "latin9" in unknown.report["message"]
+
+
+def test_the_cli_forces_an_encoding(system, dataset, tmp_path):
+    from django.core.management import call_command
+
+    data = (
+        (HEADER + "TH001,Tiểu học Tân An,812,1998-09-05\n")
+        .encode()
+        .replace(b"Ti\xe1\xbb\x83u", b"Ti\xffu")
+    )
+    path = tmp_path / "lac.csv"
+    path.write_bytes(data)
+    out = io.StringIO()
+    call_command(
+        "data", "ingest", str(path), "--dataset", "truong", "--encoding", "utf-8", stdout=out
+    )
+    dataset.refresh_from_db()
+    assert dataset.current is not None and dataset.current.encoding == "utf-8"

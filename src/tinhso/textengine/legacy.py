@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from dataclasses import dataclass
 
 ENCODINGS = ("utf-8", "tcvn3", "vni", "viscii", "cp1258")
 
@@ -227,21 +228,96 @@ def detect(data: bytes) -> str:
     return best
 
 
-def sniff(sample: bytes, *, complete: bool = True) -> str | None:
+@dataclass(frozen=True)
+class Guess:
+    """What a file's bytes most likely are. `sure` is False when the bytes fit no encoding
+    well — then `stray_lines` are the lines that break UTF-8 in an otherwise UTF-8 file,
+    and `scores` how Vietnamese each legacy reading looked (0–1, share of good syllables)."""
+
+    encoding: str | None
+    sure: bool = True
+    stray_lines: tuple[int, ...] = ()
+    scores: tuple[tuple[str, float], ...] = ()
+
+
+# A legacy reading is trusted when this share of its accented words are Vietnamese
+# syllables, and the runner-up is clearly worse.
+LEGACY_SURE = 0.8
+LEGACY_MARGIN = 0.15
+# A file whose non-ASCII bytes are this much valid UTF-8 is UTF-8 with stray bytes, never
+# a legacy encoding (whose bytes almost never form UTF-8 sequences by chance).
+UTF8_SHARE = 0.9
+
+
+def _legacy_share(text: str) -> float:
+    """The share of non-ASCII words that are Vietnamese syllables."""
+    good = bad = 0
+    for word in _TOKEN.findall(text[:200_000]):
+        if word.isascii():
+            continue
+        ok, _marked = _syllable_ok(word)
+        good, bad = good + ok, bad + (not ok)
+    return good / (good + bad) if good + bad else 0.0
+
+
+def _utf8_share(sample: bytes) -> tuple[float, list[int]]:
+    """The share of non-ASCII bytes that belong to valid UTF-8 sequences, and the lines
+    (from 1) holding the others."""
+    non_ascii = sum(b >= 0x80 for b in sample)
+    if not non_ascii:
+        return 1.0, []
+    invalid, lines, position = 0, [], 0
+    while position < len(sample):
+        try:
+            sample[position:].decode("utf-8")
+            break
+        except UnicodeDecodeError as exc:
+            start = position + exc.start
+            end = position + exc.end
+            invalid += end - start
+            line = sample.count(b"\n", 0, start) + 1
+            if not lines or lines[-1] != line:
+                lines.append(line)
+            position = end
+    return 1 - invalid / non_ascii, lines
+
+
+def assess(sample: bytes, *, complete: bool = True) -> Guess:
     """The encoding of a text file from its first bytes (`complete`: the sample is the whole
-    file), or None when it is not text at all (NUL bytes: a workbook, an image). UTF-16 is
-    recognised by its byte-order mark, as Excel's "Unicode text" writes it."""
+    file), with how sure the reading is. None when it is not text at all (NUL bytes: a
+    workbook, an image). UTF-16 is recognised by its byte-order mark, as Excel's "Unicode
+    text" writes it."""
     if sample.startswith((b"\xff\xfe", b"\xfe\xff")):
-        return "utf-16"
+        return Guess("utf-16")
     if b"\x00" in sample:
-        return None
-    try:
-        sample.decode("utf-8")
-        return "utf-8"
-    except UnicodeDecodeError as exc:
-        if not complete and exc.start >= len(sample) - 3:
-            return "utf-8"  # the sample ends inside a character
-    return detect(sample)
+        return Guess(None)
+    if not complete:  # the sample may end inside a character
+        cut = sample.rfind(b"\n")
+        sample = sample[: cut + 1] if cut > 0 else sample
+    share, stray = _utf8_share(sample)
+    if not stray:
+        return Guess("utf-8")
+    if share >= UTF8_SHARE:
+        return Guess("utf-8", sure=False, stray_lines=tuple(stray[:100]))
+    scores = []
+    for encoding in ENCODINGS[1:]:
+        try:
+            scores.append((encoding, round(_legacy_share(decode_as(sample, encoding)), 3)))
+        except UnicodeDecodeError:
+            continue
+    scores.sort(key=lambda pair: -pair[1])
+    best, best_share = scores[0] if scores else ("cp1258", 0.0)
+    runner_up = scores[1][1] if len(scores) > 1 else 0.0
+    sure = best_share >= LEGACY_SURE and best_share - runner_up >= LEGACY_MARGIN
+    if not sure:  # the classic scorer decides between close readings
+        best = detect(sample)
+        sure = best_share >= LEGACY_SURE and dict(scores).get(best, 0) >= LEGACY_SURE
+    return Guess(best, sure=sure, scores=tuple(scores))
+
+
+def sniff(sample: bytes, *, complete: bool = True) -> str | None:
+    """The most likely encoding of a text file's first bytes (see `assess`)."""
+    return assess(sample, complete=complete).encoding
 
 
 def decode(data: bytes, encoding: str | None = None) -> tuple[str, str]:

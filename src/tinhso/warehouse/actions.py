@@ -62,6 +62,7 @@ def add_version(
     progress: ingest.Progress | None = None,
     serve_now: bool = False,
     accept_schema_change: bool = False,
+    encoding: str | None = None,
 ) -> DatasetVersion:
     """Read `path` into a new version of `dataset`. Accepted: its Parquet file is in place
     before the version row exists, so a reader never sees a half-written one. Rejected:
@@ -78,6 +79,7 @@ def add_version(
                 sheet=sheet,
                 schema=dataset.table_schema or None,
                 progress=progress,
+                encoding=encoding,
             )
         except IngestError as exc:
             return _store(
@@ -290,6 +292,7 @@ def stage_upload(
     append: bool = False,
     sheet: str = "",
     accept_schema_change: bool = False,
+    encoding: str = "",
 ) -> IngestJob:
     """Keep a file uploaded through the web and queue its reading by the task worker."""
     import uuid
@@ -309,6 +312,7 @@ def stage_upload(
         append=append,
         sheet=sheet,
         accept_schema_change=accept_schema_change,
+        encoding=encoding,
         created_by=actor.user,
     )
     record(actor, "warehouse.stage_upload", job, after=snapshot(job))
@@ -343,6 +347,7 @@ def run_job(job: IngestJob) -> IngestJob:
             sheet=job.sheet or None,
             progress=progress,
             accept_schema_change=job.accept_schema_change,
+            encoding=job.encoding or None,
         )
     except Exception as exc:
         IngestJob.objects.filter(pk=job.pk).update(

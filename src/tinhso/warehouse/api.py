@@ -250,6 +250,7 @@ def push_version(
     append: bool = False,
     sheet: str | None = None,
     accept_schema_change: bool = False,
+    encoding: str | None = None,
     filename: str | None = None,
 ):
     """Send the file as multipart (`file`) or as the request body, with an API token of a
@@ -269,6 +270,7 @@ def push_version(
             append=append,
             sheet=sheet,
             accept_schema_change=accept_schema_change,
+            encoding=encoding,
         )
     return Status(201 if version.status == "accepted" else 422, version)
 

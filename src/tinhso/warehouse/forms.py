@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from tinhso.agencies.models import Agency
 from tinhso.units.models import Commune
 from tinhso.warehouse.models import Dataset, Theme
+from tinhso.warehouse.readers import CHOICES as ENCODING_CHOICES
 
 
 class TagsField(forms.CharField):
@@ -99,6 +100,12 @@ class DatasetForm(forms.ModelForm):
 class UploadForm(forms.Form):
     file = forms.FileField(label=_("File"))
     append = forms.BooleanField(label=_("Add the rows to the current version"), required=False)
+    encoding = forms.ChoiceField(
+        label=_("Encoding of a CSV or TSV file"),
+        required=False,
+        choices=[("", _("Detect it"))] + [(e, e.upper()) for e in ENCODING_CHOICES],
+        help_text=_("Choose one only when detection was unsure (the report says so)."),
+    )
     accept_schema_change = forms.BooleanField(
         label=_("The columns changed on purpose (removed, renamed or of another type)"),
         required=False,

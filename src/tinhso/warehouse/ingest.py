@@ -99,6 +99,7 @@ def to_parquet(
     sheet: str | None = None,
     schema: dict | None = None,
     progress: Progress | None = None,
+    encoding: str | None = None,
 ) -> Ingested:
     """Read `path` (by its extension) into `folder`/data.parquet, or raise IngestError.
     With a steward's `schema`, cells are read as text and checked against it; without,
@@ -106,7 +107,7 @@ def to_parquet(
     checksum = _Checksum(path)
     checksum.start()
     try:
-        source = readers.readable(path, folder, sheet=sheet)
+        source = readers.readable(path, folder, sheet=sheet, encoding=encoding)
     except IngestError as exc:
         exc.sha256 = checksum.result()
         raise

@@ -211,6 +211,7 @@ class IngestJob(models.Model):
     append = models.BooleanField(default=False)
     sheet = models.CharField(max_length=100, blank=True)
     accept_schema_change = models.BooleanField(default=False)
+    encoding = models.CharField(max_length=10, blank=True)  # chosen by the steward
     status = models.CharField(max_length=8, choices=JobStatus.choices, default=JobStatus.QUEUED)
     progress = models.FloatField(default=0)  # 0–100, as DuckDB reports it
     message = models.CharField(max_length=500, blank=True)

@@ -42,10 +42,27 @@ class Source:
         return {"json": "read_json_auto(?)", "parquet": "read_parquet(?)"}[self.kind]
 
 
-def readable(path: Path, folder: Path, *, sheet: str | None = None) -> Source:
-    """The file as DuckDB will read it, converted into `folder` when needed."""
+# What a steward may choose when the encoding cannot be told (CLI --encoding, the
+# upload page, the API's `encoding`).
+CHOICES = ("utf-8", "utf-16", *legacy.ENCODINGS[1:])
+
+
+def readable(
+    path: Path, folder: Path, *, sheet: str | None = None, encoding: str | None = None
+) -> Source:
+    """The file as DuckDB will read it, converted into `folder` when needed. `encoding`
+    forces a text file's encoding instead of detecting it."""
     kind = file_format(path)
     if kind == "csv":
+        if encoding:
+            if encoding not in CHOICES:
+                raise IngestError(
+                    _("Unknown encoding “%(e)s”; choose one of: %(choices)s.")
+                    % {"e": encoding, "choices": ", ".join(CHOICES)}
+                )
+            # Chosen by the steward: converted even from UTF-8, so that stray bytes become
+            # "�" instead of refusing the rows that hold them.
+            return Source(_as_utf8(path, encoding, folder), "csv", encoding)
         encoding = _encoding(path)
         converted = path if encoding == "utf-8" else _as_utf8(path, encoding, folder)
         return Source(converted, "csv", encoding)
@@ -87,12 +104,53 @@ def file_format(path: Path) -> str:
 
 
 def _encoding(path: Path) -> str:
+    """The detected encoding, or IngestError naming what was unsure: the lines that break
+    an otherwise UTF-8 file (never read as VNI or TCVN3 because of a few stray bytes), or
+    how each legacy encoding read when none was clearly right."""
     with path.open("rb") as fh:
         sample = fh.read(SAMPLE)
-    encoding = legacy.sniff(sample, complete=len(sample) < SAMPLE)
-    if encoding is None:
+    guess = legacy.assess(sample, complete=len(sample) < SAMPLE)
+    if guess.encoding is None:
         raise IngestError(_("This is not a text file: save it as CSV (UTF-8) and try again."))
-    return encoding
+    if guess.sure:
+        return guess.encoding
+    if guess.stray_lines:
+        lines = sample.splitlines()
+        errors = [
+            {
+                "type": "encoding-error",
+                "rowNumber": line,
+                "cell": lines[line - 1].decode("utf-8", "replace")[:200],
+                "message": _(
+                    "Line %(line)s holds bytes that are not UTF-8 (shown as �) in a file that "
+                    "is UTF-8 elsewhere."
+                )
+                % {"line": line},
+            }
+            for line in guess.stray_lines
+            if line <= len(lines)
+        ]
+        raise IngestError(
+            _(
+                "The file is UTF-8 except on %(n)s lines; it was not read as a legacy "
+                "encoding. Correct those lines, or upload again choosing UTF-8 (the stray "
+                "bytes become �) or the file's real encoding."
+            )
+            % {"n": len(errors)},
+            encoding="utf-8",
+            errors=errors,
+            total=len(errors),
+        )
+    tried = ", ".join(f"{name} {round(share * 100)}%" for name, share in guess.scores)
+    raise IngestError(
+        _(
+            "The file's encoding could not be told for sure (share of accented words that "
+            "read as Vietnamese: %(tried)s). Upload again choosing the encoding."
+        )
+        % {"tried": tried},
+        errors=[{"type": "encoding-error", "message": _("Encodings tried: %(t)s.") % {"t": tried}}],
+        total=1,
+    )
 
 
 def _as_utf8(path: Path, encoding: str, folder: Path) -> Path:
@@ -108,7 +166,10 @@ def _as_utf8(path: Path, encoding: str, folder: Path) -> Path:
         return target
     with path.open("rb") as src, target.open("w", encoding="utf-8", newline="") as out:
         for line in src:
-            out.write(legacy.decode_as(line, encoding))
+            if encoding == "utf-8":
+                out.write(line.decode("utf-8", "replace").removeprefix("\ufeff"))
+            else:
+                out.write(legacy.decode_as(line, encoding))
     return target
 
 

@@ -228,6 +228,7 @@ def upload(request: HttpRequest, slug: str) -> HttpResponse:
                 append=form.cleaned_data["append"],
                 sheet=form.cleaned_data["sheet"],
                 accept_schema_change=form.cleaned_data["accept_schema_change"],
+                encoding=form.cleaned_data["encoding"],
             )
             url = reverse("warehouse_job", args=[dataset.slug, job.pk])
             if wants_json:

@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from tinhso.core.actors import Actor
 from tinhso.warehouse import actions, sandbox
 from tinhso.warehouse.models import Access, Dataset, VersionStatus
+from tinhso.warehouse.readers import CHOICES
 
 
 class Command(BaseCommand):
@@ -29,6 +30,11 @@ class Command(BaseCommand):
         load.add_argument("--append", action="store_true", help="Add rows to the current ones.")
         load.add_argument("--sheet", help="The XLSX sheet to read (default: the first).")
         load.add_argument(
+            "--encoding",
+            choices=CHOICES,
+            help="The encoding of a CSV/TSV file, when detection is unsure.",
+        )
+        load.add_argument(
             "--accept-schema-change",
             action="store_true",
             help="Accept columns removed, renamed or retyped since the current version.",
@@ -42,7 +48,18 @@ class Command(BaseCommand):
         getattr(self, action)(**options)
 
     def ingest(
-        self, *, file, dataset, title, agency, access, append, sheet, accept_schema_change, **o
+        self,
+        *,
+        file,
+        dataset,
+        title,
+        agency,
+        access,
+        append,
+        sheet,
+        accept_schema_change,
+        encoding,
+        **o,
     ):
         from tinhso.agencies.models import Agency
 
@@ -77,6 +94,7 @@ class Command(BaseCommand):
                 append=append,
                 sheet=sheet,
                 accept_schema_change=accept_schema_change,
+                encoding=encoding,
                 serve_now=True,
                 progress=lambda percent: bar.update(task, completed=percent),
             )
