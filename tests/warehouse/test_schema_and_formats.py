@@ -400,3 +400,15 @@ def test_the_cli_forces_an_encoding(system, dataset, tmp_path):
     )
     dataset.refresh_from_db()
     assert dataset.current is not None and dataset.current.encoding == "utf-8"
+
+
+def test_an_unclosed_quote_is_reported_as_such(system, dataset, tmp_path):
+    text = HEADER + '"TH001","Tiểu học, Tân An",812,1998-09-05\n'
+    text += 'TH002,"Tiểu học Bến Cầu,455,2001-08-20\n'  # the quote is never closed
+    text += "".join(f"TH{i:03d},Trường {i},{i},2001-08-20\n" for i in range(3, 10))
+    refused = _add_with(system, dataset, tmp_path, text, "nhay.csv")
+    assert refused.status == VersionStatus.REJECTED
+    first = refused.report["errors"][0]
+    assert first["rowNumber"] == 3 and first["type"] == "source-error"
+    assert "never closed" in first["message"] or "không được đóng" in first["message"]
+    assert refused.report["stats"]["errors"] == len(refused.report["errors"])

@@ -125,7 +125,7 @@ def to_parquet(
                 [str(source.path)],
             )
         if source.kind == "csv":
-            rejects.check(con, refuse)
+            rejects.check(con, refuse, source.path)
         rewrite = bool(schema) or enrich.wanted(_names(con, target))
         rows = _open(con, target, as_table=rewrite)
         if rows == 0:

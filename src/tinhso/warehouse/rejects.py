@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
+from pathlib import Path
 
 import duckdb
 from django.utils.translation import gettext as _
@@ -43,8 +44,43 @@ def reject(line: int, index, column, kind: str, csv_line: str, detail: str) -> d
     return error
 
 
-def check(con: duckdb.DuckDBPyConnection, refuse: Callable[..., IngestError]) -> None:
-    """Raise with the rows DuckDB's CSV reader could not read, if any."""
+# How much of a refused file is scanned for unclosed quotes (the refusal path only).
+QUOTE_SCAN_BYTES = 256 * 1024 * 1024
+
+
+# A quoted cell may hold line breaks; one that spans more lines than this is taken for an
+# opening quote that was never closed.
+CELL_LINES = 50
+
+
+def unclosed_quotes(path: Path, limit: int = 20) -> list[int]:
+    """Lines (from 1) where a double quote opens a cell that is never closed — what makes
+    a CSV reader run the following cells, or lines, together. A line with an odd number of
+    quotes opens a cell; the next such line within CELL_LINES closes it (a cell holding a
+    line break); an opening left without one is reported."""
+    found: list[int] = []
+    opened: int | None = None
+    read = 0
+    with path.open("rb") as fh:
+        for number, line in enumerate(fh, start=1):
+            read += len(line)
+            if opened is not None and number - opened > CELL_LINES:
+                found.append(opened)
+                opened = None
+            if line.count(b'"') % 2:
+                opened = number if opened is None else None
+            if len(found) >= limit or read > QUOTE_SCAN_BYTES:
+                break
+    if opened is not None and len(found) < limit:
+        found.append(opened)
+    return found
+
+
+def check(
+    con: duckdb.DuckDBPyConnection, refuse: Callable[..., IngestError], source: Path
+) -> None:
+    """Raise with the rows DuckDB's CSV reader could not read, if any; an unclosed quote
+    that caused them is named first, as such."""
     rejects = con.execute(
         "SELECT line, column_idx, column_name, error_type, csv_line, error_message "
         "FROM reject_errors ORDER BY line LIMIT 1000"
@@ -54,8 +90,29 @@ def check(con: duckdb.DuckDBPyConnection, refuse: Callable[..., IngestError]) ->
     total, lines = con.execute(
         "SELECT count(*), count(DISTINCT line) FROM reject_errors"
     ).fetchone()
+    errors = [reject(*row) for row in rejects]
+    quotes = [
+        {
+            "type": "source-error",
+            "rowNumber": line,
+            "message": _(
+                "A quote (\") opens a cell on line %(line)s and is never closed: the cells "
+                "after it run together. Close the quote, or remove it."
+            )
+            % {"line": line},
+        }
+        for line in unclosed_quotes(source)
+    ]
+    if quotes:
+        raise refuse(
+            _("%(n)s unclosed quotes make the file unreadable; nothing was stored.")
+            % {"n": len(quotes)},
+            quotes + errors,
+            total + len(quotes),
+        )
     raise refuse(
-        _("%(n)s rows could not be read; nothing was stored.") % {"n": lines},
-        [reject(*row) for row in rejects],
+        _("%(n)s rows could not be read (%(errors)s errors); nothing was stored.")
+        % {"n": lines, "errors": total},
+        errors,
         total,
     )
