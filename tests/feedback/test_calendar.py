@@ -51,13 +51,40 @@ def test_deadline_by_tier_is_a_setting():
     assert deadline_for(Track.ORDINARY, Tier.STANDARD, start).date() == dt.date(2026, 11, 26)
 
 
-def test_complaints_follow_the_statutory_track():
-    start = at(2026, 11, 16)
-    assert deadline_for(Track.COMPLAINT, None, start).date() == dt.date(2026, 11, 26)
-    assert deadline_for(Track.COMPLAINT, None, start, accepted=True).date() == dt.date(2026, 12, 16)
-    assert deadline_for(
-        Track.DENUNCIATION, None, start, accepted=True, complex_case=True
-    ).date() == dt.date(2026, 12, 31)
+@pytest.mark.parametrize(
+    ("track", "options", "due"),
+    [
+        # Luật Khiếu nại 2011, art. 27: accept within 10 days of receipt.
+        (Track.COMPLAINT, {}, dt.date(2026, 11, 26)),
+        # art. 28: decide within 30 days of acceptance; 45 complex or remote; 60 both.
+        (Track.COMPLAINT, {"accepted": True}, dt.date(2026, 12, 16)),
+        (Track.COMPLAINT, {"accepted": True, "complexity": "complex"}, dt.date(2026, 12, 31)),
+        (Track.COMPLAINT, {"accepted": True, "remote": True}, dt.date(2026, 12, 31)),
+        (
+            Track.COMPLAINT,
+            {"accepted": True, "complexity": "complex", "remote": True},
+            dt.date(2027, 1, 15),
+        ),
+        # Luật Tố cáo 2018, art. 24(1): accept within 7 working days of receipt.
+        # (24 November 2026 is Vietnam Culture Day, a day off.)
+        (Track.DENUNCIATION, {}, dt.date(2026, 11, 26)),
+        # art. 30(1): 30 days from acceptance, extended once (complex) or twice by 30.
+        (Track.DENUNCIATION, {"accepted": True}, dt.date(2026, 12, 16)),
+        (
+            Track.DENUNCIATION,
+            {"accepted": True, "complexity": "complex"},
+            dt.date(2027, 1, 15),
+        ),
+        (
+            Track.DENUNCIATION,
+            {"accepted": True, "complexity": "especially_complex"},
+            dt.date(2027, 2, 14),
+        ),
+    ],
+)
+def test_complaints_and_denunciations_follow_the_law(track, options, due):
+    start = at(2026, 11, 16)  # a Monday
+    assert deadline_for(track, None, start, calendar=WorkingCalendar({}), **options).date() == due
 
 
 def test_deadline_is_the_end_of_the_day():

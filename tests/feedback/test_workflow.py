@@ -200,3 +200,32 @@ def test_extension_needs_a_reason_and_sensible_days(
     response = act(commune_handler, report, "extend", working_days="99", reason="x")
     assert "1 đến 30" in " ".join(messages_of(response))
     assert not report.extensions.exists()
+
+
+def test_a_complaints_decision_counts_from_acceptance(system, new_report, settings):
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from tinhso.feedback import actions
+    from tinhso.feedback.models import Field, Track
+
+    report = new_report(text="Khiếu nại quyết định thu hồi đất.", track=Track.COMPLAINT)
+    report.received_at = timezone.now() - dt.timedelta(days=8)  # accepted late, on day 8
+    report.save(update_fields=["received_at"])
+    accepted = actions.accept_report(
+        system, report, field=Field.objects.get(code="moi-truong")
+    )
+    today = timezone.localdate()
+    assert timezone.localtime(accepted.deadline).date() == today + dt.timedelta(days=30)
+    with pytest.raises(actions.WorkflowError):
+        actions.set_complexity(system, accepted, complexity="complex", reason="  ")
+    longer = actions.set_complexity(
+        system, accepted, complexity="complex", reason="Nhiều bên liên quan.", remote=True
+    )
+    assert timezone.localtime(longer.deadline).date() == today + dt.timedelta(days=60)
+    event = longer.events.get(kind="period_set")
+    assert event.public and "Nhiều bên liên quan." in event.message
+    ordinary = new_report()
+    with pytest.raises(actions.WorkflowError):
+        actions.set_complexity(system, ordinary, complexity="complex", reason="x")

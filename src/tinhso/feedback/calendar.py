@@ -16,11 +16,27 @@ from django.dispatch import receiver
 from tinhso.feedback.models import CalendarDay, Tier, TierDeadline, Track
 
 DEFAULT_TIER_DAYS = {Tier.EMERGENCY: 1, Tier.SIMPLE: 3, Tier.STANDARD: 5}
-# Statutory tracks (Luật Khiếu nại 2011 art. 27–28; Luật Tố cáo 2018), in calendar days:
-# accept or refuse within 10 days; decide within 30 days of acceptance, 45 if complex.
-STATUTORY_ACCEPT_DAYS = 10
-STATUTORY_DECIDE_DAYS = 30
-STATUTORY_DECIDE_DAYS_COMPLEX = 45
+
+# Formal complaints — Luật Khiếu nại 2011 (02/2011/QH13), detailed by Nghị định
+# 124/2020/NĐ-CP:
+# - art. 27: accept (thụ lý) or refuse within 10 days of receipt;
+# - art. 28: decide (first instance) within 30 days of acceptance, 45 for a complex case;
+#   in remote and disadvantaged areas 45, and 60 for a complex case.
+COMPLAINT_ACCEPT_DAYS = 10
+COMPLAINT_DECIDE_DAYS = {  # (complex, remote) → calendar days from acceptance
+    (False, False): 30,
+    (True, False): 45,
+    (False, True): 45,
+    (True, True): 60,
+}
+# Denunciations — Luật Tố cáo 2018 (25/2018/QH14):
+# - art. 24(1): within 7 working days of receipt, check and accept or not;
+# - art. 30(1): settle within 30 days of acceptance; a complex case may be extended once,
+#   an especially complex case twice, by at most 30 days each time.
+DENUNCIATION_ACCEPT_WORKING_DAYS = 7
+DENUNCIATION_DECIDE_DAYS = 30
+DENUNCIATION_EXTENSION_DAYS = 30
+DENUNCIATION_EXTENSIONS = {"": 0, "complex": 1, "especially_complex": 2}
 END_OF_DAY = dt.time(23, 59, 59)
 # The calendar and the tier settings are read on every intake; each process keeps them
 # this long. A change in the admin clears this process's copy at once and reaches the
@@ -105,15 +121,24 @@ def deadline_for(
     start: dt.datetime,
     *,
     accepted: bool = False,
-    complex_case: bool = False,
+    complexity: str = "",
+    remote: bool = False,
     calendar: WorkingCalendar | None = None,
 ) -> dt.datetime:
-    """The due time of a report: working days by tier for ordinary reports; the
-    statutory calendar-day limits for complaints and denunciations."""
+    """The due time of a report. Ordinary reports: working days by tier from `start`.
+    Complaints and denunciations: the statutory limits above — to accept, from receipt
+    (`start`); once `accepted`, to decide, from acceptance (`start` is then the moment of
+    acceptance), lengthened by `complexity` and, for complaints, a `remote` area."""
     calendar = calendar or WorkingCalendar()
     if track == Track.ORDINARY:
         return calendar.add_working_days(start, tier_days(tier or Tier.STANDARD))
+    if track == Track.DENUNCIATION:
+        if not accepted:
+            return calendar.add_working_days(start, DENUNCIATION_ACCEPT_WORKING_DAYS)
+        extensions = DENUNCIATION_EXTENSIONS.get(complexity, 0)
+        return calendar.add_days(
+            start, DENUNCIATION_DECIDE_DAYS + extensions * DENUNCIATION_EXTENSION_DAYS
+        )
     if not accepted:
-        return calendar.add_days(start, STATUTORY_ACCEPT_DAYS)
-    days = STATUTORY_DECIDE_DAYS_COMPLEX if complex_case else STATUTORY_DECIDE_DAYS
-    return calendar.add_days(start, days)
+        return calendar.add_days(start, COMPLAINT_ACCEPT_DAYS)
+    return calendar.add_days(start, COMPLAINT_DECIDE_DAYS[(bool(complexity), remote)])

@@ -76,9 +76,7 @@ def unclosed_quotes(path: Path, limit: int = 20) -> list[int]:
     return found
 
 
-def check(
-    con: duckdb.DuckDBPyConnection, refuse: Callable[..., IngestError], source: Path
-) -> None:
+def check(con: duckdb.DuckDBPyConnection, refuse: Callable[..., IngestError], source: Path) -> None:
     """Raise with the rows DuckDB's CSV reader could not read, if any; an unclosed quote
     that caused them is named first, as such."""
     rejects = con.execute(
@@ -96,7 +94,7 @@ def check(
             "type": "source-error",
             "rowNumber": line,
             "message": _(
-                "A quote (\") opens a cell on line %(line)s and is never closed: the cells "
+                'A quote (") opens a cell on line %(line)s and is never closed: the cells '
                 "after it run together. Close the quote, or remove it."
             )
             % {"line": line},

@@ -28,6 +28,7 @@ from tinhso.feedback.actions.workflow import (
     rate_report,
     refuse_report,
     reopen_report,
+    set_complexity,
     start_report,
     transfer_report,
 )
@@ -50,6 +51,7 @@ __all__ = [
     "rate_report",
     "refuse_report",
     "reopen_report",
+    "set_complexity",
     "request_extension",
     "start_report",
     "submit_report",

@@ -14,6 +14,8 @@ from tinhso.feedback.models import Field, LabelledExample, Report, ReportEvent
 
 AUDITED = (
     "status",
+    "complexity",
+    "remote_area",
     "resolution",
     "field_id",
     "agency_id",

@@ -15,10 +15,24 @@ from tinhso.core.actors import Actor
 from tinhso.core.events import emit
 from tinhso.feedback.actions.common import WorkflowError, event, label, require, save, state
 from tinhso.feedback.calendar import deadline_for
-from tinhso.feedback.models import Field, Report, Resolution, Status
+from tinhso.feedback.models import Complexity, Field, Report, Resolution, Status, Track
 from tinhso.feedback.routing import responsible_agency
 
 REOPEN_DAYS = 30
+
+
+def _decision_deadline(report: Report, start: dt.datetime) -> dt.datetime:
+    """The deadline once accepted, counted from `start`: receipt for ordinary reports,
+    acceptance (or reopening) for complaints and denunciations."""
+    tier = report.field.tier if report.field else None
+    return deadline_for(
+        report.track,
+        tier,
+        start,
+        accepted=True,
+        complexity=report.complexity,
+        remote=report.remote_area,
+    )
 
 
 @transaction.atomic
@@ -38,7 +52,12 @@ def accept_report(
     if report.agency is None:
         raise WorkflowError(_("No agency is responsible yet: choose the commune or the agency."))
     report.status = Status.ASSIGNED
-    report.deadline = deadline_for(report.track, field.tier, report.received_at, accepted=True)
+    # The decision's period counts from acceptance (thụ lý), not from receipt.
+    report.accepted_at = timezone.now()
+    ordinary = report.track == Track.ORDINARY
+    report.deadline = _decision_deadline(
+        report, report.received_at if ordinary else report.accepted_at
+    )
     return save(
         actor,
         report,
@@ -153,9 +172,7 @@ def reopen_report(actor: Actor, report: Report, *, reason: str) -> Report:
         raise WorkflowError(_("Tell us what is still wrong."))
     before = state(report)
     report.status, report.resolution, report.closed_at = Status.ASSIGNED, "", None
-    report.deadline = deadline_for(
-        report.track, report.field.tier if report.field else None, timezone.now(), accepted=True
-    )
+    report.deadline = _decision_deadline(report, timezone.now())
     return save(actor, report, "reopened", before, message=reason.strip())
 
 
@@ -207,3 +224,37 @@ def comment_report(actor: Actor, report: Report, *, comment: str) -> Report:
     record(actor, "feedback.comment_report", report, after={"comment": len(comment)})
     emit("report.commented", actor=actor, report_id=report.pk)
     return report
+
+
+@transaction.atomic
+def set_complexity(
+    actor: Actor, report: Report, *, complexity: str, reason: str, remote: bool = False
+) -> Report:
+    """A complaint or denunciation judged complex (or in a remote area) gets the longer
+    statutory period, counted from its acceptance; the reason is public, as the citizen
+    is told when the decision will come."""
+    require(report, (Status.ASSIGNED, Status.IN_PROGRESS), _("change the period of"))
+    if report.track == Track.ORDINARY:
+        raise WorkflowError(
+            _("Only complaints and denunciations have statutory periods; ask for more time.")
+        )
+    if complexity not in Complexity.values:
+        raise WorkflowError(_("Choose ordinary, complex or especially complex."))
+    if not reason.strip():
+        raise WorkflowError(_("Give the reason; the citizen will see it."))
+    before = state(report)
+    report.complexity, report.remote_area = complexity, remote
+    report.deadline = _decision_deadline(report, report.accepted_at or report.received_at)
+    return save(
+        actor,
+        report,
+        "period_set",
+        before,
+        message=_("Statutory period: %(kind)s%(remote)s, decision due %(due)s. %(reason)s")
+        % {
+            "kind": Complexity(complexity).label,
+            "remote": _(", remote area") if remote else "",
+            "due": timezone.localtime(report.deadline).date().isoformat(),
+            "reason": reason.strip(),
+        },
+    )

@@ -11,6 +11,7 @@ from tinhso.feedback.models.messages import (
 from tinhso.feedback.models.reports import (
     OPEN_STATUSES,
     Channel,
+    Complexity,
     ExtensionRequest,
     ExtensionStatus,
     LabelledExample,
@@ -30,6 +31,7 @@ __all__ = [
     "OPEN_STATUSES",
     "CalendarDay",
     "Channel",
+    "Complexity",
     "ExtensionRequest",
     "ExtensionStatus",
     "Field",

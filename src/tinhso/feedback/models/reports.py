@@ -21,6 +21,12 @@ class Track(models.TextChoices):
     DENUNCIATION = "denunciation", _("Denunciation (tố cáo)")
 
 
+class Complexity(models.TextChoices):
+    ORDINARY = "", _("Ordinary")
+    COMPLEX = "complex", _("Complex (vụ việc phức tạp)")
+    ESPECIALLY_COMPLEX = "especially_complex", _("Especially complex (đặc biệt phức tạp)")
+
+
 class Status(models.TextChoices):
     RECEIVED = "received", _("Received")
     ACCEPTED = "accepted", _("Accepted")
@@ -137,6 +143,13 @@ class Report(models.Model):
     )
     received_at = models.DateTimeField(_("received"), auto_now_add=True, db_index=True)
     deadline = models.DateTimeField(_("deadline"), null=True, blank=True, db_index=True)
+    # Statutory tracks count the decision's period from acceptance (thụ lý), and lengthen
+    # it for complex cases and remote areas (feedback/calendar.py cites the articles).
+    accepted_at = models.DateTimeField(_("accepted (thụ lý)"), null=True, blank=True)
+    complexity = models.CharField(
+        _("complexity"), max_length=20, choices=Complexity.choices, default="", blank=True
+    )
+    remote_area = models.BooleanField(_("remote or disadvantaged area"), default=False)
     answered_at = models.DateTimeField(_("answered"), null=True, blank=True)
     closed_at = models.DateTimeField(_("closed"), null=True, blank=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)

@@ -22,7 +22,7 @@ from tinhso.feedback.forms import (
     AnswerForm,
     CloseForm,
 )
-from tinhso.feedback.models import Report, Status
+from tinhso.feedback.models import Complexity, Report, Status
 from tinhso.units import province as home_province
 
 DUE_SOON = dt.timedelta(days=1)
@@ -116,6 +116,7 @@ def staff_report(request: HttpRequest, code: str) -> HttpResponse:
             "close_form": CloseForm(),
             "agencies": Agency.objects.filter(is_active=True).order_by("kind", "name"),
             "now": timezone.now(),
+            "complexities": Complexity.choices,
         },
     )
 

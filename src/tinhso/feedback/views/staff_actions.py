@@ -126,6 +126,16 @@ STAFF_ACTIONS: dict[str, StaffAction] = {
             a, r, working_days=working_days(p), reason=reason(p)
         ),
     ),
+    "period": StaffAction(
+        handle,
+        lambda a, r, p: actions.set_complexity(
+            a,
+            r,
+            complexity=p.get("complexity", ""),
+            reason=reason(p),
+            remote=p.get("remote_area") == "on",
+        ),
+    ),
     "close": StaffAction(
         handle,
         lambda a, r, p: actions.close_report(

@@ -4,15 +4,14 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('warehouse', '0003_upload_accepts_schema_change'),
+        ("warehouse", "0003_upload_accepts_schema_change"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='ingestjob',
-            name='encoding',
+            model_name="ingestjob",
+            name="encoding",
             field=models.CharField(blank=True, max_length=10),
         ),
     ]
