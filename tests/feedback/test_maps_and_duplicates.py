@@ -140,3 +140,32 @@ def test_a_supervisor_sees_the_extension_request_on_the_page(
     page = supervisor.get(f"/feedback/staff/{report.code}/").content.decode()
     assert "Chờ đơn vị thi công" in page
     assert f"/feedback/staff/{report.code}/approve_extension/" in page
+
+
+def test_a_duplicate_is_near_and_similar_both(new_report, commune_field, tan_an):
+    from tinhso.feedback import duplicates
+
+    def report(text, **where):
+        made = new_report(text=text, **where)
+        made.field = commune_field
+        made.save()
+        return made
+
+    here = {"lat": 10.5361, "lon": 106.4123}
+    same = report("Rác thải tập kết bên đường Hùng Vương bốc mùi.", **here)
+    other_problem = report("Đèn chiếu sáng công cộng bị hỏng nhiều ngày.", **here)
+    far = report("Rác thải tập kết bên đường Hùng Vương bốc mùi hôi.", lat=10.5661, lon=106.4423)
+    commune_only = report("Rác tập kết bên đường Hùng Vương bốc mùi hôi thối.", lat=None, lon=None)
+    found = duplicates.find(
+        "Đống rác bên đường Hùng Vương bốc mùi hôi thối.",
+        field=commune_field,
+        commune=tan_an,
+        **here,
+    )
+    codes = {c.report.code for c in found}
+    assert same.code in codes and commune_only.code in codes
+    assert other_problem.code not in codes  # near, but another problem
+    assert far.code not in codes  # similar, but 4 km away
+    kept = len(duplicates.VECTORS._rows)
+    duplicates.find("Rác bốc mùi bên đường Hùng Vương.", field=commune_field, **here)
+    assert len(duplicates.VECTORS._rows) == kept  # the open reports' vectors were kept

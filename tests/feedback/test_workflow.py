@@ -213,9 +213,7 @@ def test_a_complaints_decision_counts_from_acceptance(system, new_report, settin
     report = new_report(text="Khiếu nại quyết định thu hồi đất.", track=Track.COMPLAINT)
     report.received_at = timezone.now() - dt.timedelta(days=8)  # accepted late, on day 8
     report.save(update_fields=["received_at"])
-    accepted = actions.accept_report(
-        system, report, field=Field.objects.get(code="moi-truong")
-    )
+    accepted = actions.accept_report(system, report, field=Field.objects.get(code="moi-truong"))
     today = timezone.localdate()
     assert timezone.localtime(accepted.deadline).date() == today + dt.timedelta(days=30)
     with pytest.raises(actions.WorkflowError):

@@ -1,15 +1,22 @@
-"""Possible duplicates of a new report: open reports of the same field nearby (within the
-field's radius, 250 m by default) whose text is similar.
+"""Possible duplicates of a new report: open reports of the same field that are near it
+(within the field's radius, 250 m by default; or, for a report placed only by its
+commune, in the same commune) **and** whose text is similar (the text engine's measure,
+above its tuned threshold). Being near, or of the same field, is not enough on its own:
+two different problems on one street are not one report. Staff decide; nothing is merged
+automatically.
 
-Text similarity is the text engine's (character n-grams without accents); nearby reports
-of the same field are proposed even when the words differ, because people describe the
-same pothole differently; further away, only texts above the tuned threshold. Staff
-decide; nothing is merged automatically."""
+The open reports' text vectors are kept per process (`OpenVectors`): a report's text does
+not change after intake, so each is vectorised once, and a new report is compared with
+the kept vectors — the fast path `benchmarks/text_engine.py` measures."""
 
 from __future__ import annotations
 
 import math
+import threading
+from collections import OrderedDict
 from dataclasses import dataclass
+
+from django.db.models import Q
 
 from tinhso.core.text import fold
 from tinhso.feedback.models import Field, Report
@@ -45,6 +52,45 @@ def distance_m(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
     return 2 * EARTH_M * math.asin(math.sqrt(h))
 
 
+class OpenVectors:
+    """Text vectors of reports, kept in this process (least recently used dropped past
+    `size`). Keyed by id and text: an id freed by a rolled-back transaction and given to
+    another report never brings back the first one's vector."""
+
+    def __init__(self, size: int = 50_000):
+        self.size = size
+        self._rows: OrderedDict[tuple[int, int], object] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def matrix(self, reports: list[Report]):
+        """One row per report, in order; only reports not kept yet are vectorised."""
+        from scipy import sparse
+
+        from tinhso.textengine.similarity import vectors
+
+        keys = [(r.pk, hash(r.text)) for r in reports]
+        with self._lock:
+            missing = [(k, r) for k, r in zip(keys, reports, strict=True) if k not in self._rows]
+            if missing:
+                rows = vectors([r.text for _k, r in missing])
+                for (key, _report), row in zip(missing, rows, strict=True):
+                    self._rows[key] = row
+            for key in keys:
+                self._rows.move_to_end(key)
+            found = [self._rows[k] for k in keys]
+            while len(self._rows) > self.size:
+                self._rows.popitem(last=False)
+            rows = found
+        return sparse.vstack(rows, format="csr")
+
+    def forget(self) -> None:
+        with self._lock:
+            self._rows.clear()
+
+
+VECTORS = OpenVectors()
+
+
 def find(
     text: str,
     *,
@@ -65,28 +111,30 @@ def find(
     if lat is not None and lon is not None:
         dlat = radius / 111_320
         dlon = radius / (111_320 * max(0.1, math.cos(math.radians(lat))))
-        reports = reports.filter(
-            lat__range=(lat - dlat, lat + dlat), lon__range=(lon - dlon, lon + dlon)
-        )
+        near = Q(lat__range=(lat - dlat, lat + dlat), lon__range=(lon - dlon, lon + dlon))
+        if commune is not None:  # placed by commune only, in the same commune
+            near |= Q(lat__isnull=True, commune=commune)
     elif commune is not None:
-        reports = reports.filter(commune=commune)
+        near = Q(commune=commune)
     else:
         return []
     from tinhso.textengine.similarity import DUPLICATE_THRESHOLD, scores
 
     threshold = DUPLICATE_THRESHOLD if min_similarity is None else min_similarity
-    candidates = list(reports.select_related("commune")[:500])
-    text_scores = scores(text, [r.text for r in candidates])
+    candidates = list(reports.filter(near).select_related("commune")[:500])
+    if not candidates:
+        return []
+    text_scores = scores(text, VECTORS.matrix(candidates))
     found = []
     for report, score in zip(candidates, text_scores, strict=True):
         distance = (
             distance_m(lat, lon, report.lat, report.lon)
-            if lat is not None and report.lat is not None
+            if lat is not None and lon is not None and report.lat is not None
             else None
         )
         if distance is not None and distance > radius:
             continue
-        if score >= threshold or distance is not None:
+        if score >= threshold:  # near and similar, both
             found.append(Candidate(report, distance, round(float(score), 3)))
     found.sort(key=lambda c: -c.score)
     return found[:limit]

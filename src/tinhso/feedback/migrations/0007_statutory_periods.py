@@ -4,25 +4,34 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('feedback', '0006_scorecard_rollups_and_queue_indexes'),
+        ("feedback", "0006_scorecard_rollups_and_queue_indexes"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='report',
-            name='accepted_at',
-            field=models.DateTimeField(blank=True, null=True, verbose_name='accepted (thụ lý)'),
+            model_name="report",
+            name="accepted_at",
+            field=models.DateTimeField(blank=True, null=True, verbose_name="accepted (thụ lý)"),
         ),
         migrations.AddField(
-            model_name='report',
-            name='complexity',
-            field=models.CharField(blank=True, choices=[('', 'Ordinary'), ('complex', 'Complex (vụ việc phức tạp)'), ('especially_complex', 'Especially complex (đặc biệt phức tạp)')], default='', max_length=20, verbose_name='complexity'),
+            model_name="report",
+            name="complexity",
+            field=models.CharField(
+                blank=True,
+                choices=[
+                    ("", "Ordinary"),
+                    ("complex", "Complex (vụ việc phức tạp)"),
+                    ("especially_complex", "Especially complex (đặc biệt phức tạp)"),
+                ],
+                default="",
+                max_length=20,
+                verbose_name="complexity",
+            ),
         ),
         migrations.AddField(
-            model_name='report',
-            name='remote_area',
-            field=models.BooleanField(default=False, verbose_name='remote or disadvantaged area'),
+            model_name="report",
+            name="remote_area",
+            field=models.BooleanField(default=False, verbose_name="remote or disadvantaged area"),
         ),
     ]
