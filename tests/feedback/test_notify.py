@@ -160,3 +160,59 @@ def test_deadline_reminders_go_out_once(new_report, field, system):
 def test_message_log_is_for_supervisors(supervisor, handler_client):
     assert supervisor.get("/feedback/messages/").status_code == 200
     assert handler_client.get("/feedback/messages/").status_code == 403
+
+
+def test_links_in_messages_are_absolute_on_the_site_address(
+    new_report, settings, django_capture_on_commit_callbacks
+):
+    settings.TINHSO_SITE_URL = "https://phananh.tayninh.gov.vn"
+    with django_capture_on_commit_callbacks(execute=True):
+        report = new_report(reporter_email="dan@example.vn")
+        process_report.call(report.pk)
+    body = Message.objects.get(report=report, channel="email").body
+    assert f"https://phananh.tayninh.gov.vn/feedback/r/{report.code}/{report.citizen_key}/" in body
+
+
+@pytest.mark.parametrize(
+    ("url", "ok"),
+    [
+        ("https://phananh.tayninh.gov.vn", True),
+        ("http://127.0.0.1:8000/", True),
+        ("phananh.tayninh.gov.vn", False),
+        ("https://example.gov.vn/tinhso", False),
+        ("", False),
+    ],
+)
+def test_the_site_address_is_checked_at_start_up(settings, url, ok):
+    from tinhso.core.links import check_site_url
+
+    settings.TINHSO_SITE_URL = url
+    assert (check_site_url() == []) is ok
+
+
+def test_a_zalo_report_is_answered_on_zalo_and_staff_hear_by_sms(
+    gateway, new_report, operator, commune_field, django_capture_on_commit_callbacks
+):
+    OutboundGateway.objects.create(  # the province's Zalo OA, same signed shape as SMS
+        channel="zalo", secret=Gateway.secret, url=OutboundGateway.objects.get().url
+    )
+    handler = User.objects.get(username="demo.commune")
+    handler.phone = "0911000111"
+    handler.save()
+    with django_capture_on_commit_callbacks(execute=True):
+        report = new_report(
+            channel="zalo", reporter_phone="zalo-user-8842", commune=handler.agency.commune
+        )
+        process_report.call(report.pk)
+    told = Message.objects.get(report=report, to_staff=False)
+    assert (told.channel, told.recipient) == ("zalo", "zalo-user-8842")
+    deliver_message.call(told.pk)
+    assert gateway.received[-1] == (
+        True,
+        {"to": "zalo-user-8842", "text": told.body, "id": told.pk},
+    )
+    with django_capture_on_commit_callbacks(execute=True):
+        operator.post(f"/feedback/staff/{report.code}/accept/", {"field": commune_field.pk})
+    assert Message.objects.filter(
+        report=report, to_staff=True, channel="sms", recipient="0911000111"
+    ).exists()

@@ -21,3 +21,4 @@ class CoreConfig(AppConfig):
 
     def ready(self) -> None:
         connection_created.connect(_sqlite_wal, dispatch_uid="tinhso-sqlite-wal")
+        from tinhso.core import links  # noqa: F401 - registers the site address check

@@ -146,6 +146,13 @@ SETTINGS: list[Setting] = [
         int,
     ),
     Setting(
+        "TINHSO_SITE_URL",
+        "http://127.0.0.1:8000",
+        "The platform's public address, as citizens and staff reach it "
+        "(`https://phananh.tayninh.gov.vn`): links in e-mails, SMS and Zalo messages are "
+        "built on it. Checked at start-up: an absolute http(s) address without a path.",
+    ),
+    Setting(
         "TINHSO_SQL_MEMORY",
         "512MB",
         "Memory one warehouse query (SQL, rows, facets, downloads) may use before DuckDB "

@@ -23,6 +23,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import override
 
 from tinhso.core.events import event
+from tinhso.core.links import absolute
 from tinhso.feedback.models import (
     Channel,
     Message,
@@ -50,7 +51,7 @@ ASSIGNMENT_EVENTS = {"accepted", "transferred", "field_changed", "reopened"}
 def _citizen_text(report: Report, kind: str, about: Report | None = None) -> tuple[str, str]:
     """The message to the citizen who sent `report`, about its own step or, for a report
     merged as a duplicate, about the step of the report it follows (`about`)."""
-    link = f"/feedback/r/{report.code}/{report.citizen_key}/"
+    link = absolute(f"/feedback/r/{report.code}/{report.citizen_key}/")
     subject_of = about or report
     status = subject_of.get_status_display()
     subject = _("Your report %(code)s: %(status)s") % {"code": report.code, "status": status}
@@ -117,18 +118,27 @@ def tell_received(report: Report) -> None:
         _tell_citizen(report, "received")
 
 
+def _gateway(channel: str) -> bool:
+    return OutboundGateway.objects.filter(channel=channel, is_active=True).exists()
+
+
 def _tell_citizen(report: Report, kind: str, about: Report | None = None) -> None:
-    sms = (
-        bool(report.reporter_phone)
-        and OutboundGateway.objects.filter(channel=Channel.SMS, is_active=True).exists()
-    )
-    if not (report.reporter_email or sms):
+    """By e-mail when the citizen left one; by the channel they wrote in on when it can
+    answer (a Zalo message is answered on Zalo, through the province's Zalo OA gateway);
+    else by SMS to the phone they left."""
+    phone_channel = None
+    if report.reporter_phone:
+        if report.channel == Channel.ZALO and _gateway(Channel.ZALO):
+            phone_channel = Channel.ZALO
+        elif _gateway(Channel.SMS):
+            phone_channel = Channel.SMS
+    if not (report.reporter_email or phone_channel):
         return
     subject, body = _citizen_text(report, kind, about)
     if report.reporter_email:
         queue_message(report, Channel.EMAIL, report.reporter_email, subject, body)
-    if sms:
-        queue_message(report, Channel.SMS, report.reporter_phone, subject, body)
+    if phone_channel:
+        queue_message(report, phone_channel, report.reporter_phone, subject, body)
 
 
 def _tell_handlers(report: Report, subject: str) -> None:
@@ -144,14 +154,18 @@ def _tell_handlers(report: Report, subject: str) -> None:
                 if report.deadline
                 else "—"
             },
-            f"/feedback/staff/{report.code}/",
+            absolute(f"/feedback/staff/{report.code}/"),
         ]
     )
     handlers = User.objects.filter(
         agency_id=report.agency_id, is_active=True, role_assignments__role="handler"
-    ).exclude(email="")
-    for user in handlers.distinct():
-        queue_message(report, Channel.EMAIL, user.email, subject, body, to_staff=True)
+    ).distinct()
+    sms = _gateway(Channel.SMS)
+    for user in handlers:
+        if user.email:
+            queue_message(report, Channel.EMAIL, user.email, subject, body, to_staff=True)
+        if sms and user.phone:  # staff on the move hear by SMS too
+            queue_message(report, Channel.SMS, user.phone, subject, body, to_staff=True)
 
 
 def remind_due_soon(
