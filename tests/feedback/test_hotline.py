@@ -4,6 +4,7 @@ import pytest
 
 from tinhso.feedback import duplicates
 from tinhso.feedback.models import Field, Report, Status
+from tinhso.units.places import find_commune
 
 pytestmark = pytest.mark.django_db
 
@@ -44,7 +45,8 @@ def test_nearby_open_reports_of_the_same_field_are_proposed(new_report, field, t
 
 
 def test_commune_named_in_the_text_is_found(tan_an):
-    assert duplicates.guess_commune("Rác ùn ứ ở phường Tân An gần chợ", "80") == tan_an
+    place = find_commune("Rác ùn ứ ở phường Tân An gần chợ", tan_an.province)
+    assert place is not None and place.commune == tan_an
 
 
 def test_the_operator_screen_proposes_as_the_call_is_typed(operator, tan_an):
@@ -103,3 +105,15 @@ def test_the_hotline_is_for_operators(handler_client, client):
 def test_operators_see_the_hotline_in_the_navigation(operator, handler_client):
     assert "/feedback/hotline/" in operator.get("/").content.decode()
     assert "/feedback/hotline/" not in handler_client.get("/").content.decode()
+
+
+def test_the_operator_screen_reads_old_unit_names(operator):
+    from tinhso.units.lookup import index
+
+    expected = index().convert("Tây Ninh", "thành phố Tây Ninh", "phường 1").default
+    html = operator.get(
+        "/feedback/hotline/assist/",
+        {"text": "Cong thoat nuoc bi nghet o phuong 1 thanh pho tay ninh"},
+    ).content.decode()
+    assert expected.name in html
+    assert "Phường 1" in html  # which old unit the proposal was read from

@@ -18,7 +18,6 @@ from dataclasses import dataclass
 
 from django.db.models import Q
 
-from tinhso.core.text import fold
 from tinhso.feedback.models import Field, Report
 from tinhso.units.models import Commune
 
@@ -138,16 +137,3 @@ def find(
             found.append(Candidate(report, distance, round(float(score), 3)))
     found.sort(key=lambda c: -c.score)
     return found[:limit]
-
-
-def guess_commune(text: str, province_code: str) -> Commune | None:
-    """A commune whose name appears in the text ("… ở phường Tân An …")."""
-    folded = f" {fold(text)} "
-    best = None
-    for commune in Commune.objects.filter(province__code=province_code).only(
-        "id", "name", "short_name", "search_key", "code"
-    ):
-        for name in (fold(commune.name), fold(commune.short_name)):
-            if len(name) >= 4 and f" {name} " in folded and (best is None or len(name) > best[0]):
-                best = (len(name), commune)
-    return best[1] if best else None

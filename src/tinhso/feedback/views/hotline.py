@@ -14,6 +14,7 @@ from tinhso.feedback.forms import HotlineForm
 from tinhso.feedback.models import Channel, Report
 from tinhso.feedback.views.citizens import current_province
 from tinhso.units import province as home_province
+from tinhso.units.places import find_commune
 
 
 def hotline(request: HttpRequest) -> HttpResponse:
@@ -73,8 +74,10 @@ def hotline_assist(request: HttpRequest) -> HttpResponse:
     field = chosen or (proposals[0].field if proposals else None)
     commune = Commune.objects.filter(pk=request.GET.get("commune") or 0).first()
     guessed = None
-    if commune is None and len(text) >= 8:
-        guessed = commune = duplicates.guess_commune(text, home_province.code())
+    province = home_province.home()
+    if commune is None and len(text) >= 8 and province is not None:
+        guessed = find_commune(text, province)
+        commune = guessed.commune if guessed else None
     return render(
         request,
         "feedback/_assist.html",
