@@ -412,3 +412,29 @@ def test_an_unclosed_quote_is_reported_as_such(system, dataset, tmp_path):
     assert first["rowNumber"] == 3 and first["type"] == "source-error"
     assert "never closed" in first["message"] or "không được đóng" in first["message"]
     assert refused.report["stats"]["errors"] == len(refused.report["errors"])
+
+
+def test_every_error_of_a_report_is_in_vietnamese_and_english(system, dataset, tmp_path):
+    actions.set_schema(
+        system,
+        dataset,
+        {
+            "fields": [
+                {"name": "ma_truong", "constraints": {"required": True, "pattern": "TH[0-9]+"}},
+                {"name": "ten_truong"},
+                {"name": "so_hoc_sinh", "type": "integer", "constraints": {"minimum": 0}},
+                {"name": "ngay_thanh_lap", "type": "date"},
+            ],
+            "primaryKey": ["ma_truong"],
+        },
+    )
+    bad = HEADER + "X1,A,-5,2001-01-01\nTH2,B,nhiều,không rõ\nTH2,C,3,2001-01-01\n"
+    version = _add(system, dataset, tmp_path, bad, "loi.csv")
+    assert version.status == VersionStatus.REJECTED
+    errors = version.report["errors"]
+    assert len(errors) >= 5
+    for error in errors:
+        assert error["message"] and error["message_en"], error
+        assert error["message"] != error["message_en"], error
+    kinds = {e["type"] for e in errors}
+    assert {"type-error", "constraint-error", "primary-key"} <= kinds

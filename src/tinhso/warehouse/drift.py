@@ -10,12 +10,14 @@ Errors follow the Frictionless report's shape like the rest of the validation re
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 
 import duckdb
 from django.utils.translation import gettext as _
 
 from tinhso.warehouse.duck import sql_string
+from tinhso.warehouse.errors import both
 from tinhso.warehouse.schema import TYPE_LABELS, as_table_schema, quoted
 
 MAX_LISTED = 1000
@@ -38,13 +40,19 @@ def changes(previous: dict | list, new: dict | list, number: int) -> list[dict]:
     errors = []
     for position, (name, field) in enumerate(old.items(), start=1):
         if name not in now:
-            message = _("Column “%(name)s” of version %(n)s is missing.") % {
-                "name": name,
-                "n": number,
-            }
-            if added:
-                message += " " + _("Renamed? New columns: %(added)s.") % {"added": ", ".join(added)}
-            errors.append(_error(name, position, message))
+
+            def missing(name: str = name) -> str:
+                message = _("Column “%(name)s” of version %(n)s is missing.") % {
+                    "name": name,
+                    "n": number,
+                }
+                if added:
+                    message += " " + _("Renamed? New columns: %(added)s.") % {
+                        "added": ", ".join(added)
+                    }
+                return message
+
+            errors.append(_error(name, position, missing))
         elif (field["type"], now[name]["type"]) not in _WIDENING and field["type"] != now[name][
             "type"
         ]:
@@ -52,17 +60,19 @@ def changes(previous: dict | list, new: dict | list, number: int) -> list[dict]:
                 _error(
                     name,
                     position,
-                    _(
-                        "Column “%(name)s” held %(old)s in version %(n)s and holds %(new)s "
-                        "now: a cell written differently (in words, with units) changes the "
-                        "whole column."
-                    )
-                    % {
-                        "name": name,
-                        "old": _label(field["type"]),
-                        "new": _label(now[name]["type"]),
-                        "n": number,
-                    },
+                    lambda name=name, field=field: (
+                        _(
+                            "Column “%(name)s” held %(old)s in version %(n)s and holds %(new)s "
+                            "now: a cell written differently (in words, with units) changes the "
+                            "whole column."
+                        )
+                        % {
+                            "name": name,
+                            "old": _label(field["type"]),
+                            "new": _label(now[name]["type"]),
+                            "n": number,
+                        }
+                    ),
                 )
             )
     return errors
@@ -91,8 +101,10 @@ def append_mismatch(previous: dict | list, new: dict | list) -> list[dict]:
                 _error(
                     name,
                     position,
-                    _("The file lacks column “%(name)s” that the current version has.")
-                    % {"name": name},
+                    lambda name=name: (
+                        _("The file lacks column “%(name)s” that the current version has.")
+                        % {"name": name}
+                    ),
                 )
             )
     return errors
@@ -114,18 +126,17 @@ def repeated_keys(parquet: Path, key: list[str]) -> tuple[list[dict], int]:
             "type": "primary-key",
             "fieldName": key[0],
             "cell": value,
-            "message": _("“%(value)s” of %(columns)s would appear more than once.")
-            % {"value": value, "columns": ", ".join(key)},
+            **both(
+                lambda value=value: (
+                    _("“%(value)s” of %(columns)s would appear more than once.")
+                    % {"value": value, "columns": ", ".join(key)}
+                )
+            ),
         }
         for value, _total in found
     ]
     return errors, (found[0][1] if found else 0)
 
 
-def _error(name: str, position: int, message: str) -> dict:
-    return {
-        "type": "schema-change",
-        "fieldName": name,
-        "fieldNumber": position,
-        "message": message,
-    }
+def _error(name: str, position: int, make: Callable[[], str]) -> dict:
+    return {"type": "schema-change", "fieldName": name, "fieldNumber": position, **both(make)}

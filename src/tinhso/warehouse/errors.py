@@ -3,7 +3,10 @@ actions, which keep the report on the rejected version; the previous version sta
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
+
+from django.utils.translation import override
 
 
 @dataclass
@@ -22,3 +25,14 @@ class IngestError(Exception):
             "stats": {"errors": max(self.total, len(self.errors))},
             "errors": self.errors,
         }
+
+
+def both(make: Callable[[], object]) -> dict[str, str]:
+    """An error's message in Vietnamese and in English (`message`, `message_en`): `make`
+    builds it with gettext, and is called once in each language, so a steward reading in
+    either, and an agency system, each find theirs."""
+    with override("vi"):
+        vietnamese = str(make())
+    with override("en"):
+        english = str(make())
+    return {"message": vietnamese, "message_en": english}

@@ -18,7 +18,7 @@ from django.utils.translation import gettext as _
 
 from tinhso.textengine import legacy
 from tinhso.warehouse import geo
-from tinhso.warehouse.errors import IngestError
+from tinhso.warehouse.errors import IngestError, both
 
 SAMPLE = 256 * 1024
 
@@ -121,11 +121,15 @@ def _encoding(path: Path) -> str:
                 "type": "encoding-error",
                 "rowNumber": line,
                 "cell": lines[line - 1].decode("utf-8", "replace")[:200],
-                "message": _(
-                    "Line %(line)s holds bytes that are not UTF-8 (shown as �) in a file that "
-                    "is UTF-8 elsewhere."
-                )
-                % {"line": line},
+                **both(
+                    lambda line=line: (
+                        _(
+                            "Line %(line)s holds bytes that are not UTF-8 (shown as �) in a file "
+                            "that is UTF-8 elsewhere."
+                        )
+                        % {"line": line}
+                    )
+                ),
             }
             for line in guess.stray_lines
             if line <= len(lines)
@@ -148,7 +152,12 @@ def _encoding(path: Path) -> str:
             "read as Vietnamese: %(tried)s). Upload again choosing the encoding."
         )
         % {"tried": tried},
-        errors=[{"type": "encoding-error", "message": _("Encodings tried: %(t)s.") % {"t": tried}}],
+        errors=[
+            {
+                "type": "encoding-error",
+                **both(lambda: _("Encodings tried: %(t)s.") % {"t": tried}),
+            }
+        ],
         total=1,
     )
 

@@ -10,7 +10,7 @@ from pathlib import Path
 import duckdb
 from django.utils.translation import gettext as _
 
-from tinhso.warehouse.errors import IngestError
+from tinhso.warehouse.errors import IngestError, both
 
 REJECT_TYPES = {
     "CAST": "type-error",
@@ -22,25 +22,38 @@ _CAST = re.compile(r"string [\"'](.*)[\"'] to [\"']?(\w+)", re.DOTALL)
 
 
 def reject(line: int, index, column, kind: str, csv_line: str, detail: str) -> dict:
-    """A row DuckDB's CSV reader refused, as a Frictionless error in the user's language."""
-    error = {"type": REJECT_TYPES.get(kind, "source-error"), "rowNumber": line}
+    """A row DuckDB's CSV reader refused, as a Frictionless error in Vietnamese and
+    English."""
+    error: dict = {"type": REJECT_TYPES.get(kind, "source-error"), "rowNumber": line}
     if column and kind == "CAST":
         error["fieldName"], error["fieldNumber"] = column, index  # DuckDB counts from 1 here
     cast = _CAST.search(detail or "")
     if error["type"] == "type-error" and cast:
         error["cell"] = cast.group(1)
-        error["message"] = _(
-            "“%(cell)s” in %(name)s does not fit the column's type (%(type)s) that the rest of "
-            "the file has; correct the cell, or make the column text in the schema."
-        ) % {"cell": cast.group(1), "name": column, "type": cast.group(2)}
+        error.update(
+            both(
+                lambda: (
+                    _(
+                        "“%(cell)s” in %(name)s does not fit the column's type (%(type)s) that the "
+                        "rest of the file has; correct the cell, or make the column text in the "
+                        "schema."
+                    )
+                    % {"cell": cast.group(1), "name": column, "type": cast.group(2)}
+                )
+            )
+        )
     elif error["type"] == "missing-cell":
-        error["message"] = _("The row has fewer cells than the header.")
+        error.update(both(lambda: _("The row has fewer cells than the header.")))
     elif error["type"] == "extra-cell":
-        error["message"] = _("The row has more cells than the header.")
+        error.update(both(lambda: _("The row has more cells than the header.")))
     elif error["type"] == "encoding-error":
-        error["message"] = _("The row holds bytes that are not text in the file's encoding.")
+        error.update(
+            both(lambda: _("The row holds bytes that are not text in the file's encoding."))
+        )
     else:
-        error["message"] = _("The row could not be read (%(detail)s).") % {"detail": detail}
+        error.update(
+            both(lambda: _("The row could not be read (%(detail)s).") % {"detail": detail})
+        )
     return error
 
 
@@ -93,11 +106,15 @@ def check(con: duckdb.DuckDBPyConnection, refuse: Callable[..., IngestError], so
         {
             "type": "source-error",
             "rowNumber": line,
-            "message": _(
-                'A quote (") opens a cell on line %(line)s and is never closed: the cells '
-                "after it run together. Close the quote, or remove it."
-            )
-            % {"line": line},
+            **both(
+                lambda line=line: (
+                    _(
+                        'A quote (") opens a cell on line %(line)s and is never closed: the '
+                        "cells after it run together. Close the quote, or remove it."
+                    )
+                    % {"line": line}
+                )
+            ),
         }
         for line in unclosed_quotes(source)
     ]

@@ -16,6 +16,7 @@ from typing import Any
 import duckdb
 from django.utils.translation import gettext as _
 
+from tinhso.warehouse.errors import both
 from tinhso.warehouse.schema import BOUNDS, STORAGE, TYPE_LABELS, quoted
 
 MAX_ERRORS = 1000
@@ -40,8 +41,9 @@ class Found:
         self.total = 0
         self.first_row = first_row
 
-    def add(self, kind: str, message: str, *, row=None, field=None, number=None, cell=None):
-        error: dict[str, Any] = {"type": kind, "message": message}
+    def add(self, kind: str, make, *, row=None, field=None, number=None, cell=None):
+        """One error; `make` builds its message (called in Vietnamese and in English)."""
+        error: dict[str, Any] = {"type": kind, **both(make)}
         if row is not None:
             error["rowNumber"] = row + self.first_row
         if field is not None:
@@ -78,15 +80,27 @@ def _labels(con: duckdb.DuckDBPyConnection, table: str, schema: dict, found: Fou
     for number, name in enumerate(wanted, start=1):
         if name not in present:
             found.total += 1
-            message = _("The file has no column “%(name)s” that the schema asks for.")
-            found.add("missing-label", message % {"name": name}, field=name, number=number)
+            found.add(
+                "missing-label",
+                lambda name=name: (
+                    _("The file has no column “%(name)s” that the schema asks for.")
+                    % {"name": name}
+                ),
+                field=name,
+                number=number,
+            )
     for number, name in enumerate(present, start=1):
         if name not in wanted:
             found.total += 1
-            message = _(
-                "Column “%(name)s” is not in the schema: add it to the schema or remove it."
+            found.add(
+                "extra-label",
+                lambda name=name: (
+                    _("Column “%(name)s” is not in the schema: add it to the schema or remove it.")
+                    % {"name": name}
+                ),
+                field=name,
+                number=number,
             )
-            found.add("extra-label", message % {"name": name}, field=name, number=number)
 
 
 def cell_checks(schema: dict[str, Any]) -> list[Check]:
@@ -134,7 +148,7 @@ def _run(con: duckdb.DuckDBPyConnection, table: str, check: Check, found: Found)
     for rowid, cell, _count in rows[: found.room]:
         found.add(
             check.kind,
-            _cell_message(check, cell),
+            lambda cell=cell: _cell_message(check, cell),
             row=rowid,
             field=name,
             number=check.number,
@@ -165,8 +179,10 @@ def _repeats(con: duckdb.DuckDBPyConnection, table: str, schema: dict, found: Fo
     for rowid, cell, _count in rows[: found.room]:
         found.add(
             kind,
-            _("“%(value)s” of %(columns)s appears on an earlier row too.")
-            % {"value": cell, "columns": ", ".join(columns)},
+            lambda cell=cell: (
+                _("“%(value)s” of %(columns)s appears on an earlier row too.")
+                % {"value": cell, "columns": ", ".join(columns)}
+            ),
             row=rowid,
             field=columns[0],
             number=number,
