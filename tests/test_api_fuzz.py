@@ -38,8 +38,31 @@ def _schema():
     from tinhso.site.api import api
 
     loaded = schemathesis.openapi.from_dict(api.get_openapi_schema())
-    loaded.app = get_wsgi_application()
+    loaded.app = _in_test_transaction(get_wsgi_application())
     return loaded
+
+
+def _in_test_transaction(handler):
+    """The WSGI application, served as Django's test client serves it: the end of a
+    request does not close the database connection a rolled-back test runs in."""
+    from django.core.signals import request_finished, request_started
+    from django.db import close_old_connections
+
+    def app(environ, start_response):
+        request_started.disconnect(close_old_connections)
+        request_finished.disconnect(close_old_connections)
+        try:
+            result = handler(environ, start_response)
+            try:
+                return list(result)
+            finally:
+                if hasattr(result, "close"):
+                    result.close()
+        finally:
+            request_started.connect(close_old_connections)
+            request_finished.connect(close_old_connections)
+
+    return app
 
 
 schema = _schema()

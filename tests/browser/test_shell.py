@@ -59,16 +59,3 @@ def test_convert_an_old_address(page):
     page.get_by_role("button", name="Chuyển đổi").click()
     expect(page.locator(".new-units")).to_contain_text("Phường Long An")
     shot(page, "convert")
-
-
-def test_phone_width_keeps_everything_reachable(browser, live_server, demo):
-    context = browser.new_context(
-        viewport={"width": 390, "height": 844}, locale="vi-VN", device_scale_factor=2
-    )
-    page = context.new_page()
-    page.goto(live_server.url + "/")
-    width = page.evaluate("document.documentElement.scrollWidth")
-    assert width <= 390, "the page scrolls sideways on a phone"
-    expect(page.get_by_role("link", name="Cơ quan", exact=True)).to_be_visible()
-    shot(page, "home-phone")
-    context.close()

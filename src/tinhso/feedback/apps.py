@@ -22,6 +22,9 @@ class FeedbackConfig(AppConfig):
             nav.NavItem("report", _("Report a problem"), "feedback_new", "public", order=10)
         )
         nav.register(
+            nav.NavItem("reports", _("Public reports"), "feedback_list", "public", order=15)
+        )
+        nav.register(
             nav.NavItem("track", _("Track a report"), "feedback_track", "public", order=20)
         )
         nav.register(

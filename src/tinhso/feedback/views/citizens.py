@@ -6,6 +6,7 @@ import secrets
 
 from django.contrib import messages
 from django.core.paginator import Paginator
+from django.db.models import Q
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -188,8 +189,8 @@ def _public_filtered(request: HttpRequest):
     """Public reports narrowed by the list's and the map's filters (field, state)."""
     reports = access.public_reports()
     field = request.GET.get("field") or ""
-    if field:
-        reports = reports.filter(field__code=field)
+    if field:  # a field with sub-fields ("Điện, nước") takes in theirs
+        reports = reports.filter(Q(field__code=field) | Q(field__parent__code=field))
     state = request.GET.get("state") or ""
     if state in PUBLIC_STATES:
         reports = reports.filter(status__in=PUBLIC_STATES[state])

@@ -3,6 +3,13 @@
 (function () {
   "use strict";
   var en = document.documentElement.lang === "en";
+
+  // Leaflet guesses its marker images' folder from its stylesheet, which fails when the
+  // static files are fingerprinted or served under another path: tell it where they are.
+  if (window.L && L.Icon && L.Icon.Default) {
+    var script = document.querySelector('script[src*="vendor/leaflet/leaflet.js"]');
+    if (script) { L.Icon.Default.imagePath = script.src.replace(/leaflet\.js(\?.*)?$/, "images/"); }
+  }
   function t(vi, english) { return en ? english : vi; }
 
   function baseMap(el) {
