@@ -212,3 +212,14 @@ def test_service_request_updates_extension(client, token_for):
     assert response.json()[0]["status"] == "REOPEN"
     fixed.refresh_from_db()
     assert fixed.status == "assigned"
+
+
+def test_an_error_echoing_control_characters_is_still_well_formed_xml(client, token_for):
+    # Found by the Open311 fuzzer: XML 1.0 cannot hold most control characters.
+    response = client.post(
+        f"{BASE}/requests.xml",
+        {"service_code": "gi\x0bao", "api_key": token_for("demo.operator"), "address_id": "1"},
+    )
+    assert response.status_code == 404  # no such service, and it says which
+    root = xml(response)
+    assert root.tag == "errors" and "gi" in root.find("error/description").text

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import re
 from typing import Any
 from xml.etree.ElementTree import Element, SubElement, tostring  # noqa: S405 - we only write XML
 
@@ -36,6 +37,11 @@ class Open311Error(Exception):
         self.description = description
 
 
+# Characters XML 1.0 cannot hold (control characters, lone surrogates), which a caller's
+# input echoed in an error could carry: replaced, so every answer stays well-formed.
+_XML_INVALID = re.compile("[^\u0009\u000a\u000d\u0020-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
+
+
 def _text(value: Any) -> str:
     if value is None:
         return ""
@@ -61,7 +67,7 @@ def _xml_into(parent: Element, name: str, value: Any) -> None:
         for child in value:
             _xml_into(node, ITEM.get(name, "item"), child)
     else:
-        node.text = _text(value)
+        node.text = _XML_INVALID.sub("\ufffd", _text(value))
 
 
 def render(fmt: str, root: str, value: Any, status: int = 200) -> HttpResponse:
