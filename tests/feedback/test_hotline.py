@@ -76,6 +76,10 @@ def test_one_confirmation_creates_and_routes_the_call(operator, field, tan_an):
     assert report.agency.code == "SXD"
     assert report.field_confirmed
     assert report.code in " ".join(str(m) for m in response.context["messages"])
+    # The success message links to the new report.
+    assert f'<a href="/feedback/staff/{report.code}/">{report.code}</a>' in (
+        response.content.decode()
+    )
 
 
 def test_same_problem_merges_into_the_first_report(operator, field, tan_an, new_report, client):

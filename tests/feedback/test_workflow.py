@@ -227,3 +227,24 @@ def test_a_complaints_decision_counts_from_acceptance(system, new_report, settin
     ordinary = new_report()
     with pytest.raises(actions.WorkflowError):
         actions.set_complexity(system, ordinary, complexity="complex", reason="x")
+
+
+def test_the_queue_counts_what_it_lists_for_every_role(admin_client, supervisor, sxd_handler):
+    import re as regex
+
+    for client in (admin_client, supervisor, sxd_handler):
+        page = client.get("/feedback/queue/")
+        assert page.status_code == 200
+        html = page.content.decode()
+        shown = len(regex.findall(r'<td class="nowrap"><a href="/feedback/staff/', html))
+        counted = int(regex.search(r"Đang mở: <strong>(\d+)</strong>", html).group(1))
+        assert shown == min(counted, 50), (shown, counted)
+
+
+def test_the_queue_finds_a_report_by_code_words_or_phone(supervisor, new_report):
+    report = new_report(text="Cột điện nghiêng sát mái nhà dân.", reporter_phone="0988777666")
+    for q in (report.code, "cột điện nghiêng", "0988777"):
+        html = supervisor.get("/feedback/queue/", {"q": q}).content.decode()
+        assert report.code in html, q
+    html = supervisor.get("/feedback/queue/", {"q": "không có gì như thế"}).content.decode()
+    assert report.code not in html

@@ -5,6 +5,8 @@ from __future__ import annotations
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.html import format_html
 from django.utils.translation import gettext as _
 
 from tinhso.core.actors import actor_from_request
@@ -31,10 +33,18 @@ def hotline(request: HttpRequest) -> HttpResponse:
         except actions.WorkflowError as exc:
             messages.error(request, exc.message)
         else:
+            link = format_html(
+                '<a href="{}">{}</a>',
+                reverse("feedback_staff_report", args=[report.code]),
+                report.code,
+            )
             messages.success(
                 request,
-                _("Report %(code)s created: %(status)s.")
-                % {"code": report.code, "status": report.get_status_display()},
+                format_html(
+                    _("Report {code} created: {status}."),
+                    code=link,
+                    status=report.get_status_display(),
+                ),
             )
             return redirect("feedback_hotline")
     return render(request, "feedback/hotline.html", {"form": form, "province": province})

@@ -31,13 +31,23 @@ DUE_SOON = dt.timedelta(days=1)
 def queue(request: HttpRequest) -> HttpResponse:
     actor = actor_from_request(request)
     reports = access.reports_for_staff(actor)
-    scope = request.GET.get("scope") or ("agency" if actor.has_role("handler") else "all")
+    # Handlers start on their agency's; province-wide roles (administrators hold every
+    # role) on everything they see.
+    agency_first = actor.has_role("handler") and not actor.has_role(*access.PROVINCE_WIDE)
+    scope = request.GET.get("scope") or ("agency" if agency_first else "all")
     state = request.GET.get("state") or "open"
     now = timezone.now()
     if scope == "mine":
         reports = reports.filter(assignee=actor.user)
     elif scope == "agency" and actor.user.agency_id:
         reports = reports.filter(agency_id=actor.user.agency_id)
+    q = (request.GET.get("q") or "").strip()[:100]
+    if q:  # a tracking code, words of the text, or the reporter's phone
+        reports = reports.filter(
+            Q(code__iexact=q) | Q(text__icontains=q) | Q(reporter_phone__contains=q)
+        )
+    # The counters count what the list shows, whatever the state chosen.
+    counted = reports
     order = ("open_deadline", "id")  # open reports, from the queue's index
     if state == "received":
         reports = reports.filter(status=Status.RECEIVED)
@@ -56,9 +66,8 @@ def queue(request: HttpRequest) -> HttpResponse:
         state = "open"
         reports = reports.open()
     page = Paginator(reports.order_by(*order), 50).get_page(request.GET.get("page"))
-    visible = access.reports_for_staff(actor)
-    counts = visible.open().aggregate(open=_count(), overdue=_count(Q(open_deadline__lt=now)))
-    counts["received"] = visible.filter(status=Status.RECEIVED).count()
+    counts = counted.open().aggregate(open=_count(), overdue=_count(Q(open_deadline__lt=now)))
+    counts["received"] = counted.filter(status=Status.RECEIVED).count()
     return render(
         request,
         "feedback/queue.html",
@@ -66,6 +75,7 @@ def queue(request: HttpRequest) -> HttpResponse:
             "page": page,
             "scope": scope,
             "state": state,
+            "q": q,
             "now": now,
             "counts": counts,
             "due_soon": now + DUE_SOON,
