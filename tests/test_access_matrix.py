@@ -244,6 +244,7 @@ def slug(w, o):
 PAGES: dict[str, Row] = {
     "home": Row("GET", fixed("/"), everyone),
     "healthz": Row("GET", fixed("/healthz"), everyone),
+    "work": Row("GET", fixed("/work/"), signed_in),
     "manifest": Row("GET", fixed("/manifest.webmanifest"), everyone),
     "service_worker": Row("GET", fixed("/sw.js"), everyone),
     "login": Row("GET", fixed("/accounts/login/"), everyone),

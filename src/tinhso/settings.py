@@ -169,7 +169,7 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 LOGIN_URL = "login"
-LOGIN_REDIRECT_URL = "home"
+LOGIN_REDIRECT_URL = "work"  # each role lands on its work (site/views.py)
 LOGOUT_REDIRECT_URL = "home"
 
 AXES_FAILURE_LIMIT = conf.value("TINHSO_LOGIN_FAILURE_LIMIT")

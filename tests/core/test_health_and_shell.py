@@ -101,3 +101,27 @@ def test_public_api_is_rate_limited_per_address(client, settings):
     assert "thử lại" in refused.json()["detail"]
     assert int(refused["Retry-After"]) >= 1
     cache.clear()
+
+
+@pytest.mark.parametrize(
+    ("username", "lands"),
+    [
+        ("demo.operator", "/feedback/queue/?state=received"),
+        ("demo.handler", "/feedback/queue/"),
+        ("demo.steward", "/data/mine/"),
+        ("demo.leader", "/feedback/scorecards/"),
+        ("demo.admin", "/"),
+    ],
+)
+def test_each_role_lands_on_its_work_after_signing_in(client, demo_password, username, lands):
+    response = client.post(
+        "/accounts/login/", {"username": username, "password": demo_password}, follow=True
+    )
+    assert response.redirect_chain[-1][0] == lands
+    assert response.status_code == 200
+
+
+def test_a_first_time_citizen_sees_what_to_do(client):
+    html = client.get("/").content.decode()
+    for link in ("/feedback/new/", "/feedback/track/", "/feedback/", "/data/"):
+        assert f'href="{link}"' in html

@@ -14,6 +14,7 @@ admin.site.index_title = _("Back-office configuration")
 urlpatterns = [
     path("", site_views.home, name="home"),
     path("healthz", site_views.healthz, name="healthz"),
+    path("work/", site_views.work, name="work"),
     path("manifest.webmanifest", site_views.manifest, name="manifest"),
     path("sw.js", site_views.service_worker, name="service_worker"),
     path("api/", api.urls),

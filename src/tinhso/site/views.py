@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+from django.contrib.auth.views import redirect_to_login
 from django.db import connection
 from django.http import HttpRequest, HttpResponse, JsonResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.templatetags.static import static
+from django.urls import reverse
 from django.views.decorators.cache import never_cache
 
 from tinhso import __version__
+from tinhso.core.actors import actor_from_request
 from tinhso.units import province as home_province
 
 
@@ -34,6 +37,30 @@ def healthz(request: HttpRequest) -> JsonResponse:
 
 def home(request: HttpRequest) -> HttpResponse:
     return render(request, "site/home.html", {"province": home_province.home()})
+
+
+# Where each role's day starts, in order of precedence (administrators hold every role;
+# they land on the home page, whose menu leads everywhere).
+WORK = [
+    ("administrator", "home", ""),
+    ("operator", "feedback_queue", "?state=received"),
+    ("supervisor", "feedback_queue", ""),
+    ("handler", "feedback_queue", ""),
+    ("data_steward", "warehouse_mine", ""),
+    ("leader", "feedback_scorecards", ""),
+]
+
+
+def work(request: HttpRequest) -> HttpResponse:
+    """After signing in: straight to the page where this person's work is."""
+    actor = actor_from_request(request)
+    if not actor.is_authenticated:
+        return redirect_to_login(request.get_full_path())
+    held = actor.user.role_codes
+    for role, url_name, query in WORK:
+        if role in held or (role == "administrator" and actor.user.is_superuser):
+            return redirect(reverse(url_name) + query)
+    return redirect("home")
 
 
 def manifest(request: HttpRequest) -> JsonResponse:
