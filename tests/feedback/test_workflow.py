@@ -248,3 +248,22 @@ def test_the_queue_finds_a_report_by_code_words_or_phone(supervisor, new_report)
         assert report.code in html, q
     html = supervisor.get("/feedback/queue/", {"q": "không có gì như thế"}).content.decode()
     assert report.code not in html
+
+
+def test_timelines_speak_vietnamese(operator, new_report, client):
+    report = new_report()
+    accepted = act(operator, report, "accept", field=report_field_pk())
+    assert accepted.status_code == 200
+    staff = operator.get(f"/feedback/staff/{report.code}/").content.decode()
+    assert "Đã tiếp nhận" in staff and "(người dân" in staff
+    for english in ("<strong>received</strong>", "<strong>accepted</strong>", "(citizen"):
+        assert english not in staff
+    report.refresh_from_db()
+    own = client.get(f"/feedback/r/{report.code}/{report.citizen_key}/").content.decode()
+    assert "Đã tiếp nhận" in own and "<strong>received</strong>" not in own
+
+
+def report_field_pk():
+    from tinhso.feedback.models import Field
+
+    return Field.objects.get(code="moi-truong").pk

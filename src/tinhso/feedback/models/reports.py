@@ -223,6 +223,33 @@ class Report(models.Model):
         return self.status in OPEN_STATUSES
 
 
+# What each step of a timeline is called on the pages (the stored kind stays a code).
+EVENT_LABELS = {
+    "received": _("Received"),
+    "processed": _("Proposed by the system"),
+    "accepted": _("Accepted"),
+    "refused": _("Refused"),
+    "transferred": _("Transferred"),
+    "field_changed": _("Field changed"),
+    "started": _("Being handled"),
+    "answered": _("Answered"),
+    "closed": _("Closed"),
+    "reopened": _("Reopened"),
+    "rated": _("Rated"),
+    "merged": _("Merged as a duplicate"),
+    "duplicate_added": _("Same problem reported again"),
+    "extension_requested": _("More time asked"),
+    "extension_rejected": _("Extension rejected"),
+    "extended": _("Deadline extended"),
+    "photo_hidden": _("Photo hidden"),
+    "photo_shown": _("Photo shown"),
+    "commented": _("Comment from the reporter"),
+    "period_set": _("Statutory period set"),
+}
+# Who acted, for actors that are not a named person.
+ACTOR_LABELS = {"citizen": _("citizen"), "system": _("system"), "anonymous": _("anonymous")}
+
+
 class ReportEvent(models.Model):
     """One step in a report's timeline. `public` steps are shown to the citizen."""
 
@@ -245,6 +272,14 @@ class ReportEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.report} {self.kind}"
+
+    @property
+    def label(self) -> str:
+        return str(EVENT_LABELS.get(self.kind, self.kind))
+
+    @property
+    def actor_display(self) -> str:
+        return str(ACTOR_LABELS.get(self.actor_label, self.actor_label))
 
 
 class LabelledExample(models.Model):
