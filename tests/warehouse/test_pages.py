@@ -200,3 +200,10 @@ def test_catalogue_query_count_is_pinned_and_flat(
         response = client.get(url)
         assert response.status_code == 200
     assert "dem-4" in response.content.decode() or "Đếm 4" in response.content.decode()
+
+
+def test_catalogue_cards_say_what_a_dataset_is(client):
+    html = client.get("/data/").content.decode()
+    assert "Giáo dục" in html  # themes by name
+    assert ">EDUC<" not in html and " · EDUC" not in html
+    assert "dòng" in html and "Parquet" in html  # rows, formats

@@ -145,6 +145,12 @@ class Dataset(models.Model):
     def __str__(self) -> str:
         return self.title
 
+    @property
+    def theme_labels(self) -> list[str]:
+        """The themes by name ("Giáo dục, văn hóa và thể thao"), never by code ("EDUC")."""
+        labels = dict(Theme.choices)
+        return [str(labels.get(code, code)) for code in self.themes]
+
     @cached_property
     def current(self) -> DatasetVersion | None:
         """The newest accepted version (kept on the instance; adding a version resets it)."""

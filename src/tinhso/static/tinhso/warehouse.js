@@ -98,8 +98,12 @@
           body.appendChild(el("tr")).appendChild(el("td", { colspan: page.columns.length }, T.none));
         }
         var total = page.total === null ? "?" : page.total.toLocaleString();
-        status.textContent = (page.offset + 1) + "–" + (page.offset + page.rows.length) + " / " +
-          total + " " + T.rows + " (" + (page.total_is_exact ? T.exact : T.estimated) + ")";
+        if (!page.rows.length) {
+          status.textContent = "0 " + T.rows;  // nothing matches: no "1–0 / 0"
+        } else {
+          status.textContent = (page.offset + 1) + "–" + (page.offset + page.rows.length) + " / " +
+            total + " " + T.rows + " (" + (page.total_is_exact ? T.exact : T.estimated) + ")";
+        }
         preview.querySelector(".pv-prev").disabled = page.offset === 0;
         preview.querySelector(".pv-next").disabled =
           page.rows.length < page.limit || (page.total !== null && page.offset + page.limit >= page.total);
