@@ -82,15 +82,7 @@ def add_version(
                 encoding=encoding,
             )
         except IngestError as exc:
-            return _store(
-                actor,
-                dataset,
-                status=VersionStatus.REJECTED,
-                source_name=source_name,
-                source_sha256=exc.sha256,
-                encoding=exc.encoding,
-                report=exc.report(),
-            )
+            return _rejected(actor, dataset, source_name, exc)
         parquet, rows, schema = result.parquet, result.rows, result.schema
         current = dataset.current
         try:
@@ -101,15 +93,8 @@ def add_version(
                 schema = ingest.with_types_of(parquet, schema)
                 _check_keys(parquet, schema)
         except IngestError as exc:
-            return _store(
-                actor,
-                dataset,
-                status=VersionStatus.REJECTED,
-                source_name=source_name,
-                source_sha256=result.sha256,
-                encoding=result.encoding,
-                report=exc.report(),
-            )
+            exc.sha256, exc.encoding = result.sha256, result.encoding
+            return _rejected(actor, dataset, source_name, exc)
         changes = None
         if current is not None:
             changes = diff(current.path, parquet)
@@ -143,6 +128,19 @@ def add_version(
             raise
     _serve(version, now=serve_now)
     return version
+
+
+def _rejected(actor: Actor, dataset: Dataset, source_name: str, exc: IngestError):
+    """A rejected version: the file's checksum and encoding, and the report of why."""
+    return _store(
+        actor,
+        dataset,
+        status=VersionStatus.REJECTED,
+        source_name=source_name,
+        source_sha256=exc.sha256,
+        encoding=exc.encoding,
+        report=exc.report(),
+    )
 
 
 def _check_drift(current: DatasetVersion, schema: dict, *, append: bool, accepted: bool) -> None:
