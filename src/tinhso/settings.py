@@ -43,6 +43,7 @@ TINHSO_TILE_URL = conf.value("TINHSO_TILE_URL")
 TINHSO_VN2000_CRS = conf.value("TINHSO_VN2000_CRS")
 TINHSO_API_ANON_PER_MINUTE = conf.value("TINHSO_API_ANON_PER_MINUTE")
 TINHSO_SITE_URL = conf.value("TINHSO_SITE_URL")
+TINHSO_TASK_LOG_LEVEL = conf.value("TINHSO_TASK_LOG_LEVEL")
 TINHSO_SQL_MEMORY = conf.value("TINHSO_SQL_MEMORY")
 TINHSO_SQL_THREADS = conf.value("TINHSO_SQL_THREADS")
 TINHSO_PULL_HOSTS = conf.value("TINHSO_PULL_HOSTS")
@@ -262,7 +263,7 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "loggers": {
         "tinhso": {"handlers": ["console"], "level": conf.value("TINHSO_LOG_LEVEL")},
-        "django_tasks_db": {"handlers": ["console"], "level": "INFO"},
+        "django_tasks_db": {"handlers": ["console"], "level": TINHSO_TASK_LOG_LEVEL},
     },
 }
 

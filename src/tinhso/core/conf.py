@@ -153,6 +153,12 @@ SETTINGS: list[Setting] = [
         "built on it. Checked at start-up: an absolute http(s) address without a path.",
     ),
     Setting(
+        "TINHSO_TASK_LOG_LEVEL",
+        "WARNING",
+        "Log level of the task worker (INFO writes a line per task run; WARNING, the "
+        "default, only what went wrong).",
+    ),
+    Setting(
         "TINHSO_SQL_MEMORY",
         "512MB",
         "Memory one warehouse query (SQL, rows, facets, downloads) may use before DuckDB "

@@ -32,7 +32,7 @@ class Command(BaseCommand):
         call_command("collectstatic", interactive=False, verbosity=0)
         worker = subprocess.Popen([sys.executable, "-m", "tinhso.cli", "worker"])  # noqa: S603
         web = subprocess.Popen(  # noqa: S603
-            gunicorn_argv(host, port, *web_processes())
+            gunicorn_argv(host, port, *web_processes(), quiet=True)
         )
         self.stdout.write(
             self.style.SUCCESS(

@@ -22,7 +22,12 @@ def web_processes() -> tuple[int, int]:
     return workers, threads
 
 
-def gunicorn_argv(host: str, port: int, workers: int, threads: int) -> list[str]:
+def gunicorn_argv(
+    host: str, port: int, workers: int, threads: int, *, quiet: bool = False
+) -> list[str]:
+    """gunicorn's command line; `quiet` (the one-command demo) logs only what went wrong,
+    no line per request."""
+    logging = ["--log-level", "warning"] if quiet else ["--access-logfile", "-"]
     return [
         sys.executable,
         "-m",
@@ -38,8 +43,7 @@ def gunicorn_argv(host: str, port: int, workers: int, threads: int) -> list[str]
         "gthread",
         "--timeout",
         "120",
-        "--access-logfile",
-        "-",
+        *logging,
     ]
 
 

@@ -1,11 +1,26 @@
 """`tinhso worker`: run background tasks from the database queue."""
 
+import logging
 import threading
 
+from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand
+from django_tasks_db.management.commands.db_worker import TASKS_LOGGER
+from django_tasks_db.management.commands.db_worker import Command as DbWorker
 
 from tinhso.core import schedule
+
+
+class TaskWorker(DbWorker):
+    """django-tasks-db's worker, logging tasks at `TINHSO_TASK_LOG_LEVEL` (by default
+    warnings and failures only, not a line per task)."""
+
+    def configure_logging(self, verbosity: int) -> None:
+        super().configure_logging(verbosity)
+        level = logging.getLevelName(settings.TINHSO_TASK_LOG_LEVEL.upper())
+        for name in (TASKS_LOGGER, "django_tasks_db"):
+            logging.getLogger(name).setLevel(level)
 
 
 class Command(BaseCommand):
@@ -25,6 +40,6 @@ class Command(BaseCommand):
                 target=schedule.run, args=(stop,), daemon=True, name="scheduler"
             ).start()
         try:
-            call_command("db_worker", "--interval", str(interval), "--queue-name", "*", *extra)
+            call_command(TaskWorker(), "--interval", str(interval), "--queue-name", "*", *extra)
         finally:
             stop.set()
