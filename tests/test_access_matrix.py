@@ -304,6 +304,12 @@ PAGES: dict[str, Row] = {
         lambda w, a, o: "ok" if o in PUBLIC_REPORTS else "missing",
         ("received", "assigned"),
     ),
+    "feedback_own_photo": Row(
+        "GET",
+        lambda w, o: f"/feedback/r/{code(w, o)}/{w.reports[o].citizen_key}/photo/{w.photos[o].pk}/",
+        everyone,  # the key of the reporter's link is the permission
+        ("received", "assigned"),
+    ),
     "feedback_staff_photo": Row(
         "GET",
         lambda w, o: f"/feedback/staff/photo/{w.photos[o].pk}/",

@@ -138,3 +138,18 @@ def test_staff_hide_a_photo_from_the_public_pages(
 
     operator.post(f"/feedback/staff/{code}/show_photo/", {"photo": photo.pk})
     assert status(client, f"/feedback/photo/{photo.pk}/") == 200
+
+
+def test_the_reporters_page_shows_the_photo_and_the_address_at_once(client, tan_an):
+    response = submit(client, tan_an, [png()], "own-photo-1")
+    own = response["Location"]
+    page = client.get(own).content.decode()
+    report = Report.objects.get(code=re.search(r"PA-\d{4}-\d{6}", own).group(0))
+    url = f"{own}photo/{report.photos.get().pk}/"
+    assert f'src="{url}"' in page
+    assert "đường Hùng Vương" in page and tan_an.name in page
+    assert "sau khi cán bộ kiểm tra" in page  # no deadline that would move
+    assert status(client, url) == 200
+    assert status(client, url.replace(report.citizen_key, "wrong-key")) == 404
+    # Not public yet: the public copy is not served to anyone else.
+    assert status(client, f"/feedback/photo/{report.photos.get().pk}/") == 404

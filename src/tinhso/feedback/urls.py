@@ -9,6 +9,11 @@ urlpatterns = [
     path("propose/", views.propose, name="feedback_propose"),
     path("track/", views.track, name="feedback_track"),
     path("photo/<int:photo_id>/", views.photo, name="feedback_photo"),
+    path(
+        "r/<str:code>/<str:key>/photo/<int:photo_id>/",
+        views.own_photo,
+        name="feedback_own_photo",
+    ),
     path("staff/photo/<int:photo_id>/", views.staff_photo, name="feedback_staff_photo"),
     path("r/<str:code>/<str:key>/", views.report_own, name="feedback_own"),
     path("r/<str:code>/<str:key>/rate/", views.report_rate, name="feedback_rate"),

@@ -1,6 +1,7 @@
 """The feedback hub's pages, split by who uses them."""
 
 from tinhso.feedback.views.citizens import (
+    own_photo,
     photo,
     propose,
     public_list,
@@ -22,6 +23,7 @@ from tinhso.feedback.views.staff import (
 from tinhso.feedback.views.staff_actions import staff_action
 
 __all__ = [
+    "own_photo",
     "hotline",
     "hotline_assist",
     "message_log",

@@ -99,17 +99,19 @@ def propose(request: HttpRequest) -> HttpResponse:
     return render(request, "feedback/_proposals.html", {"proposals": proposals})
 
 
-def _public_context(report: Report) -> dict:
+def _public_context(report: Report, *, own: bool = False) -> dict:
     return {
         "report": report,
         "public_text": privacy.public_text(report),
         "public_answer": privacy.public_answer(report),
         "events": privacy.public_events(report),
         "reporters": 1 + report.duplicates.count(),
-        # Photos only once staff have accepted the report (like its listing).
+        # Photos are public once staff have accepted the report (like its listing); the
+        # reporter sees theirs at once.
         "public_photos": report.photos.filter(hidden=False)
-        if report.status in access.PUBLIC_STATUSES
+        if own or report.status in access.PUBLIC_STATUSES
         else [],
+        "public_place": privacy.mask_personal_data(report.place, []) if report.place else "",
         "overdue": report.is_open and report.deadline and report.deadline < timezone.now(),
         # A merged report is followed on the first report of the same problem.
         "main": report.duplicate_of,
@@ -141,7 +143,7 @@ def _own(code: str, key: str) -> Report:
 
 def report_own(request: HttpRequest, code: str, key: str) -> HttpResponse:
     report = _own(code, key)
-    context = _public_context(report)
+    context = _public_context(report, own=True)
     context.update(
         own=True,
         key=key,
@@ -274,4 +276,14 @@ def photo(request: HttpRequest, photo_id: int) -> HttpResponse:
     item = get_object_or_404(
         ReportPhoto, pk=photo_id, hidden=False, report__in=access.public_reports()
     )
+    return FileResponse(item.public.open("rb"), content_type="image/jpeg")
+
+
+def own_photo(request: HttpRequest, code: str, key: str, photo_id: int) -> HttpResponse:
+    """The public copy (no EXIF) of a photo, for the reporter with the key of their link,
+    before staff have checked the report."""
+    from django.http import FileResponse
+
+    report = _own(code, key)
+    item = get_object_or_404(report.photos, pk=photo_id, hidden=False)
     return FileResponse(item.public.open("rb"), content_type="image/jpeg")
