@@ -267,3 +267,39 @@ def report_field_pk():
     from tinhso.feedback.models import Field
 
     return Field.objects.get(code="moi-truong").pk
+
+
+def test_closing_as_not_within_competence_is_said_to_staff_and_citizen(
+    system, new_report, client, supervisor
+):
+    from tinhso.feedback import actions
+    from tinhso.feedback.models import Field
+
+    report = new_report()
+    report = actions.accept_report(system, report, field=Field.objects.get(code="moi-truong"))
+    report = actions.answer_report(system, report, answer="Việc này thuộc thẩm quyền của tòa án.")
+    with pytest.raises(actions.WorkflowError):
+        actions.close_report(system, report, resolution="not_competent")
+    closed = actions.close_report(
+        system, report, resolution="not_competent", reason="Tranh chấp dân sự, thuộc tòa án."
+    )
+    assert closed.resolution == "not_competent"
+    own = client.get(f"/feedback/r/{report.code}/{report.citizen_key}/").content.decode()
+    assert "Không thuộc thẩm quyền" in own
+    assert (
+        "Không thuộc thẩm quyền"
+        in supervisor.get(f"/feedback/staff/{report.code}/").content.decode()
+    )
+
+
+def test_a_handler_who_cannot_act_yet_is_told_who_can(sxd_handler, new_report, supervisor):
+    from tinhso.agencies.models import Agency
+
+    report = new_report()
+    report.agency = Agency.objects.get(code="SXD")  # proposed by the processing, not checked
+    report.save()
+    page = sxd_handler.get(f"/feedback/staff/{report.code}/").content.decode()
+    assert "kiểm tra phản ánh này và chuyển" in page
+    assert "kiểm tra phản ánh này và chuyển" not in (
+        supervisor.get(f"/feedback/staff/{report.code}/").content.decode()
+    )

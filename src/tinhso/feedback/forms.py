@@ -85,9 +85,15 @@ class AnswerForm(forms.Form):
 class CloseForm(forms.Form):
     resolution = forms.ChoiceField(
         label=_("Result"),
-        choices=[(Resolution.FIXED, _("Fixed")), (Resolution.NOT_FIXED, _("Not fixed"))],
+        choices=[
+            (Resolution.FIXED, _("Fixed")),
+            (Resolution.NOT_FIXED, _("Not fixed")),
+            (Resolution.NOT_COMPETENT, _("Not within the agency's competence")),
+        ],
     )
-    reason = forms.CharField(label=_("Reason (when not fixed)"), required=False, max_length=2000)
+    reason = forms.CharField(
+        label=_("Reason (when not fixed or not within competence)"), required=False, max_length=2000
+    )
 
 
 class RatingForm(forms.Form):

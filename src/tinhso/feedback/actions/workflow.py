@@ -147,10 +147,10 @@ def answer_report(actor: Actor, report: Report, *, answer: str) -> Report:
 def close_report(actor: Actor, report: Report, *, resolution: str, reason: str = "") -> Report:
     """Close as fixed, or as not fixed with the reason."""
     require(report, (Status.ANSWERED,), _("close"))
-    if resolution not in (Resolution.FIXED, Resolution.NOT_FIXED):
-        raise WorkflowError(_("Close as fixed or not fixed."))
-    if resolution == Resolution.NOT_FIXED and not reason.strip():
-        raise WorkflowError(_("Say why it could not be fixed."))
+    if resolution not in (Resolution.FIXED, Resolution.NOT_FIXED, Resolution.NOT_COMPETENT):
+        raise WorkflowError(_("Close as fixed, not fixed, or not within competence."))
+    if resolution != Resolution.FIXED and not reason.strip():
+        raise WorkflowError(_("Say why it could not be fixed, or whose competence it is."))
     before = state(report)
     report.status, report.resolution, report.closed_at = Status.CLOSED, resolution, timezone.now()
     return save(actor, report, "closed", before, message=reason.strip())

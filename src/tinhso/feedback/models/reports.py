@@ -43,6 +43,7 @@ OPEN_STATUSES = (Status.RECEIVED, Status.ACCEPTED, Status.ASSIGNED, Status.IN_PR
 class Resolution(models.TextChoices):
     FIXED = "fixed", _("Fixed")
     NOT_FIXED = "not_fixed", _("Not fixed")
+    NOT_COMPETENT = "not_competent", _("Not within the agency's competence")
     DUPLICATE = "duplicate", _("Duplicate")
 
 
@@ -104,7 +105,7 @@ class Report(models.Model):
         _("status"), max_length=12, choices=Status.choices, default=Status.RECEIVED
     )
     resolution = models.CharField(
-        _("resolution"), max_length=10, choices=Resolution.choices, blank=True
+        _("resolution"), max_length=16, choices=Resolution.choices, blank=True
     )
     # Where it happened (public, without the reporter's own address).
     commune = models.ForeignKey(
