@@ -62,7 +62,7 @@ def test_public_pages_fit_a_phone(browser, live_server, demo):
     expect(page.get_by_role("link", name="Cơ quan", exact=True)).to_be_hidden()
     menu.click()
     expect(page.get_by_role("link", name="Cơ quan", exact=True)).to_be_visible()
-    expect(page.get_by_role("link", name="Phản ánh công khai")).to_be_visible()
+    expect(page.get_by_role("link", name="Phản ánh công khai", exact=True)).to_be_visible()
     shot(page, "home-phone")
     context.close()
 
