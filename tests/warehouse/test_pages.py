@@ -207,3 +207,15 @@ def test_catalogue_cards_say_what_a_dataset_is(client):
     assert "Giáo dục" in html  # themes by name
     assert ">EDUC<" not in html and " · EDUC" not in html
     assert "dòng" in html and "Parquet" in html  # rows, formats
+
+
+def test_some_communes_with_none_chosen_is_refused():
+    from tinhso.warehouse.forms import DatasetForm
+
+    form = DatasetForm(
+        {"spatial": "communes", "title": "Chợ", "slug": "cho"},
+        owners=Agency.objects.all(),
+        province_code="80",
+    )
+    assert not form.is_valid()
+    assert form.errors["communes"]

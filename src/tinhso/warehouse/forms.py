@@ -7,7 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from tinhso.agencies.models import Agency
 from tinhso.units.models import Commune
-from tinhso.warehouse.models import Dataset, Theme
+from tinhso.warehouse.models import Dataset, Spatial, Theme
 from tinhso.warehouse.readers import CHOICES as ENCODING_CHOICES
 
 
@@ -95,6 +95,12 @@ class DatasetForm(forms.ModelForm):
         if self.instance.pk:
             del self.fields["slug"]
             del self.fields["owner"]
+
+    def clean(self):
+        data = super().clean()
+        if data.get("spatial") == Spatial.COMMUNES and not data.get("communes"):
+            self.add_error("communes", _("Choose the communes the data covers."))
+        return data
 
 
 class UploadForm(forms.Form):
