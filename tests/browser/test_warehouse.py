@@ -26,11 +26,19 @@ def test_a_dataset_previews_filters_and_charts(page, demo):
     preview = page.locator("#preview")
     expect(preview.locator(".pv-table tbody tr")).to_have_count(25)
     expect(preview.locator(".pv-status")).to_contain_text("222 dòng (chính xác)")
+    # Headers read the schema's titles; the column's name is on hover.
+    header = preview.locator("thead button[title=cap_hoc]")
+    expect(header).to_have_text("Cấp học")
+    page.locator("#pv-col").select_option("cap_hoc")
+    page.locator("#pv-value").fill("không có cấp này")
+    preview.get_by_role("button", name="Thêm bộ lọc").click()
+    expect(preview.locator(".pv-status")).to_have_text("0 dòng")  # not "1–0 / 0"
     page.locator("#pv-col").select_option("cap_hoc")
     page.locator("#pv-value").fill("THPT")
     preview.get_by_role("button", name="Thêm bộ lọc").click()
     expect(preview.locator(".pv-status")).not_to_contain_text("222 dòng")
     expect(preview.locator(".pv-table tbody tr").first).to_contain_text("THPT")
+
     csv_link = preview.locator(".pv-download[data-format=csv]")
     expect(csv_link).to_have_attribute("href", re.compile(r"cap_hoc=THPT"))
     chart = page.locator(".quick-chart")

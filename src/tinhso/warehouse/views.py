@@ -127,6 +127,8 @@ def detail(request: HttpRequest, slug: str) -> HttpResponse:
             "dataset": dataset,
             "current": current,
             "fields": fields,
+            # The preview's headers: the schema's titles, the column name on hover.
+            "column_titles": {f["name"]: f["title"] for f in fields if f.get("title")},
             "primary_key": (
                 tableschema.as_table_schema(current.schema).get("primaryKey", []) if current else []
             ),

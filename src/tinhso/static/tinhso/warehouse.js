@@ -39,6 +39,8 @@
     var table = preview.querySelector(".pv-table");
     var status = preview.querySelector(".pv-status");
     var active = preview.querySelector(".pv-active");
+    var titlesEl = document.getElementById("column-titles");
+    var titles = titlesEl ? JSON.parse(titlesEl.textContent) : {};
 
     var params = function () {
       var p = Object.assign({}, state.filters);
@@ -79,7 +81,7 @@
         page.columns.forEach(function (c) {
           var th = el("th", { scope: "col" });
           var sorted = state._sort === c ? " ↑" : state._sort === "-" + c ? " ↓" : "";
-          var b = el("button", { type: "button", class: "link" }, c + sorted);
+          var b = el("button", { type: "button", class: "link", title: c }, (titles[c] || c) + sorted);
           b.addEventListener("click", function () {
             state._sort = state._sort === c ? "-" + c : c;
             state._offset = 0;
