@@ -303,3 +303,29 @@ def test_a_handler_who_cannot_act_yet_is_told_who_can(sxd_handler, new_report, s
     assert "kiểm tra phản ánh này và chuyển" not in (
         supervisor.get(f"/feedback/staff/{report.code}/").content.decode()
     )
+
+
+def test_a_report_is_assigned_to_a_named_officer_of_its_agency(
+    system, new_report, supervisor, sxd_handler
+):
+    from tinhso.agencies.models import Agency, User
+    from tinhso.feedback import actions
+    from tinhso.feedback.models import Field
+
+    sxd = Agency.objects.get(code="SXD")
+    report = actions.accept_report(
+        system, new_report(), field=Field.objects.get(code="moi-truong"), agency=sxd
+    )
+    officer = User.objects.get(username="demo.handler")
+    page = supervisor.get(f"/feedback/staff/{report.code}/").content.decode()
+    assert f'<option value="{officer.pk}"' in page
+    done = supervisor.post(
+        f"/feedback/staff/{report.code}/assign/", {"officer": officer.pk}, follow=True
+    )
+    assert done.status_code == 200
+    report.refresh_from_db()
+    assert report.assignee == officer
+    assert report.code in sxd_handler.get("/feedback/queue/", {"scope": "mine"}).content.decode()
+    outsider = User.objects.get(username="demo.commune")
+    with pytest.raises(actions.WorkflowError):
+        actions.assign_report(system, report, officer=outsider)

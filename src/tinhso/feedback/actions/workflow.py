@@ -258,3 +258,27 @@ def set_complexity(
             "reason": reason.strip(),
         },
     )
+
+
+@transaction.atomic
+def assign_report(actor: Actor, report: Report, *, officer) -> Report:
+    """Give the report to a named officer of its agency (a handler there), who finds it
+    under "Mine"; the agency stays responsible."""
+    require(report, (Status.ASSIGNED, Status.IN_PROGRESS), _("assign"))
+    if (
+        officer is None
+        or not officer.is_active
+        or officer.agency_id != report.agency_id
+        or "handler" not in officer.role_codes
+    ):
+        raise WorkflowError(_("Choose an officer who handles reports at the responsible agency."))
+    before = state(report)
+    report.assignee = officer
+    return save(
+        actor,
+        report,
+        "assigned_to",
+        before,
+        public=False,
+        message=_("Assigned to %(name)s.") % {"name": officer.get_full_name() or officer},
+    )

@@ -4,15 +4,24 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('feedback', '0007_statutory_periods'),
+        ("feedback", "0007_statutory_periods"),
     ]
 
     operations = [
         migrations.AlterField(
-            model_name='report',
-            name='resolution',
-            field=models.CharField(blank=True, choices=[('fixed', 'Fixed'), ('not_fixed', 'Not fixed'), ('not_competent', "Not within the agency's competence"), ('duplicate', 'Duplicate')], max_length=16, verbose_name='resolution'),
+            model_name="report",
+            name="resolution",
+            field=models.CharField(
+                blank=True,
+                choices=[
+                    ("fixed", "Fixed"),
+                    ("not_fixed", "Not fixed"),
+                    ("not_competent", "Not within the agency's competence"),
+                    ("duplicate", "Duplicate"),
+                ],
+                max_length=16,
+                verbose_name="resolution",
+            ),
         ),
     ]

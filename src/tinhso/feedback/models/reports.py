@@ -229,6 +229,7 @@ EVENT_LABELS = {
     "received": _("Received"),
     "processed": _("Proposed by the system"),
     "accepted": _("Accepted"),
+    "assigned_to": _("Assigned to an officer"),
     "refused": _("Refused"),
     "transferred": _("Transferred"),
     "field_changed": _("Field changed"),

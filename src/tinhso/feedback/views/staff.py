@@ -127,7 +127,23 @@ def staff_report(request: HttpRequest, code: str) -> HttpResponse:
             "agencies": Agency.objects.filter(is_active=True).order_by("kind", "name"),
             "now": timezone.now(),
             "complexities": Complexity.choices,
+            "officers": _officers(report),
         },
+    )
+
+
+def _officers(report: Report):
+    """The handlers of the report's agency, to assign it to one of them."""
+    from tinhso.agencies.models import User
+
+    if report.agency_id is None:
+        return User.objects.none()
+    return (
+        User.objects.filter(
+            agency_id=report.agency_id, is_active=True, role_assignments__role="handler"
+        )
+        .distinct()
+        .order_by("full_name", "username")
     )
 
 

@@ -90,6 +90,12 @@ def merge_target(actor: Actor, post: QueryDict) -> Report:
         raise actions.WorkflowError(exc.message) from exc
 
 
+def chosen_officer(report: Report, post: QueryDict):
+    from tinhso.agencies.models import User
+
+    return User.objects.filter(pk=post.get("officer") or 0, agency_id=report.agency_id).first()
+
+
 def reason(post: QueryDict) -> str:
     return post.get("reason", "")
 
@@ -135,6 +141,9 @@ STAFF_ACTIONS: dict[str, StaffAction] = {
             reason=reason(p),
             remote=p.get("remote_area") == "on",
         ),
+    ),
+    "assign": StaffAction(
+        handle, lambda a, r, p: actions.assign_report(a, r, officer=chosen_officer(r, p))
     ),
     "close": StaffAction(
         handle,
