@@ -60,9 +60,9 @@ INSTALLED_APPS = [
     "django_htmx",
     # ninja in INSTALLED_APPS serves the OpenAPI page's assets locally, not from a CDN.
     "ninja",
-    "axes",
+    "tinhso.site.apps.SignInAttemptsConfig",  # axes, named for the admin
     "django_tasks",
-    "django_tasks_db",
+    "tinhso.site.apps.TaskQueueConfig",  # django_tasks_db, named for the admin
     "tinhso.core",
     "tinhso.units",
     "tinhso.agencies",
