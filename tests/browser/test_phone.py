@@ -93,3 +93,17 @@ def test_the_map_pin_has_its_image(browser, live_server, demo):
     assert page.evaluate("document.querySelector('.leaflet-marker-icon').naturalWidth") > 0
     assert not [u for u in broken if "marker" in u], broken
     context.close()
+
+
+def test_the_map_pin_is_placed_with_the_keyboard(browser, live_server, demo):
+    context, page = phone(browser)
+    page.goto(live_server.url + "/feedback/new/")
+    page.wait_for_function(
+        "document.querySelector('#pin-map') && document.querySelector('#pin-map').tinhsoMap"
+    )
+    page.focus("#pin-map")
+    page.keyboard.press("ArrowUp")
+    page.keyboard.press("Enter")
+    expect(page.locator(".leaflet-marker-icon")).to_be_visible()
+    assert page.input_value("input[name=lat]") != ""
+    context.close()

@@ -111,6 +111,19 @@
         if (!marker) { map.fitBounds(layer.getBounds()); }
       }).catch(function () { el.hidden = true; });
       map.on("click", function (event) { set(event.latlng.lat, event.latlng.lng, false); });
+      // Without a mouse: the arrow keys move the map (Leaflet), Enter or Space drops the
+      // pin at its centre.
+      map.getContainer().setAttribute("aria-label",
+        t("Bản đồ: dùng phím mũi tên để di chuyển, Enter để đặt vị trí ở giữa bản đồ",
+          "Map: arrow keys move it, Enter places the point at its centre"));
+      map.getContainer().addEventListener("keydown", function (event) {
+        if (event.target !== map.getContainer()) { return; }
+        if (event.key === "Enter" || event.key === " ") {
+          event.preventDefault();
+          var centre = map.getCenter();
+          set(centre.lat, centre.lng, false);
+        }
+      });
       if (form.elements.lat.value && form.elements.lon.value) {
         set(parseFloat(form.elements.lat.value), parseFloat(form.elements.lon.value), true);
       }
