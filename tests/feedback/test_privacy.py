@@ -195,3 +195,44 @@ def test_a_comment_needs_words_and_a_followed_report(system, new_report):
     actions.refuse_report(system, report, reason="Không đủ thông tin.")
     with pytest.raises(actions.WorkflowError):
         actions.comment_report(system, report, comment="Bổ sung thông tin.")
+
+
+def test_open311_updates_do_not_tell_a_hidden_report_from_a_missing_one(
+    client, token_for, new_report
+):
+    hidden = new_report(text="Chưa được kiểm tra: đèn đường hỏng.")
+    key = token_for("demo.handler", "another client")
+    answers = [
+        client.post(
+            f"{BASE}/servicerequestupdates.json",
+            {"api_key": key, "service_request_id": code, "status": "REOPEN", "description": "x"},
+        )
+        for code in (hidden.code, "PA-2026-999999")
+    ]
+    assert [a.status_code for a in answers] == [404, 404]
+
+
+@pytest.mark.parametrize(
+    ("text", "hidden"),
+    [
+        ("A: ông Đỗ Văn Minh, C: Bà Đặng Thị Hoa cãi nhau", ["Đỗ Văn Minh", "Đặng Thị Hoa"]),
+        ("gọi (+84)912-345-678 hoặc 0912 345 678", ["912-345-678", "0912 345 678"]),
+        ("CCCD 0791 2345 6789, CMND 123-456-789.", ["0791 2345 6789", "123-456-789"]),
+        ("nhà 123 Lê Lợi và 45B Nguyễn Huệ bị ngập", ["123 Lê", "45B"]),
+    ],
+)
+def test_what_the_first_walk_found_unmasked_is_masked(text, hidden):
+    public = mask_personal_data(text)
+    for part in hidden:
+        assert part not in public, (part, public)
+
+
+def test_open311_masks_the_place_too(client, operator, new_report):
+    report = new_report(
+        text="Ngập nước trước nhà.", place="số 45 đường Lê Lợi, gọi 0912345678 ông Trần Văn Bảy"
+    )
+    accept(operator, report)
+    body = client.get(f"{BASE}/requests/{report.code}.json").json()[0]
+    for part in ("45", "0912345678", "Trần Văn Bảy"):
+        assert part not in body["address"], body["address"]
+    assert "đường Lê Lợi" in body["address"]

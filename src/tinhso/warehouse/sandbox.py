@@ -54,7 +54,30 @@ def check(sql: str) -> exp.Query:
         raise QueryRefused(_("Send exactly one statement."))
     if not isinstance(statements[0], exp.Query):
         raise QueryRefused(_("Only queries (SELECT) are allowed: the warehouse is read-only here."))
+    _refuse_catalog(statements[0])
     return statements[0]
+
+
+# The engine's own catalogue and settings: they would show the files behind the views.
+_CATALOG_PREFIXES = ("duckdb_", "pragma_", "sqlite_", "pg_")
+_CATALOG_SCHEMAS = {"information_schema", "pg_catalog", "main", "system", "temp"}
+_CATALOG_FUNCTIONS = {"current_setting", "getenv", "pragma", "which_secret", "glob"}
+
+
+def _refuse_catalog(query: exp.Query) -> None:
+    names = [
+        (f.name if isinstance(f, exp.Anonymous) else f.sql_name()).lower()
+        for f in query.find_all(exp.Func)
+    ]
+    tables = [(t.name.lower(), t.db.lower()) for t in query.find_all(exp.Table)]
+    if (
+        any(n.startswith(_CATALOG_PREFIXES) or n in _CATALOG_FUNCTIONS for n in names)
+        or any(name.startswith(_CATALOG_PREFIXES) for name, _db in tables)
+        or any(db in _CATALOG_SCHEMAS for _name, db in tables)
+    ):
+        raise QueryRefused(
+            _("Only the datasets can be queried here, not the engine's own catalogue.")
+        )
 
 
 def _connection(datasets, output: Path | None = None) -> duckdb.DuckDBPyConnection:

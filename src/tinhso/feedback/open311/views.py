@@ -20,7 +20,7 @@ from tinhso.core.actors import client_ip
 from tinhso.feedback import access, actions
 from tinhso.feedback.models import Channel, Field, Report, ReportEvent, Resolution, Status, Track
 from tinhso.feedback.open311.formats import Open311Error, endpoint, render, timestamp
-from tinhso.feedback.privacy import mask_personal_data, public_text
+from tinhso.feedback.privacy import mask_personal_data, public_place, public_text
 
 SPEC = "http://wiki.open311.org/GeoReport_v2"
 MAX_RESULTS = 1000
@@ -87,7 +87,7 @@ def _request(request: HttpRequest, report: Report) -> dict[str, Any]:
         "requested_datetime": timestamp(report.received_at),
         "updated_datetime": timestamp(report.closed_at or report.updated_at),
         "expected_datetime": timestamp(report.deadline),
-        "address": report.place or (report.commune.name if report.commune else None),
+        "address": public_place(report) or (report.commune.name if report.commune else None),
         "address_id": report.commune.code if report.commune else None,
         "zipcode": None,
         "lat": report.lat,
@@ -371,6 +371,9 @@ def _post_update(request: HttpRequest, fmt: str) -> HttpResponse:
     if report is None:
         raise Open311Error(404, _("No service request “%(code)s”.") % {"code": code})
     if not access.is_reporter(actor, report, request.POST.get("reporter_key") or ""):
+        if not access.public_reports().filter(pk=report.pk).exists():
+            # A report the caller may not see is not found, as if it did not exist.
+            raise Open311Error(404, _("No service request “%(code)s”.") % {"code": code})
         raise Open311Error(
             403, _("Only the client or account that sent this request can update it.")
         )
