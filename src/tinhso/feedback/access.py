@@ -30,7 +30,8 @@ def public_reports() -> QuerySet[Report]:
     )
 
 
-def _normal(code: str) -> str:
+def normal_code(code: str) -> str:
+    """A tracking code as stored, however it was typed (spaces, lower case)."""
     return (code or "").strip().upper()
 
 
@@ -50,7 +51,7 @@ def report_for_reporter(code: str, key: str) -> Report:
     """The reporter's own report, in any status, with the private key of its link."""
     report = (
         Report.objects.select_related("field", "agency", "commune")
-        .filter(code=_normal(code))
+        .filter(code=normal_code(code))
         .first()
     )
     if report is None or not key or not secrets.compare_digest(report.citizen_key, key):
@@ -65,7 +66,7 @@ def report_for_tracking(actor: Actor, code: str, key: str = "") -> Report:
         return report_for_reporter(code, key)
     if actor.is_authenticated:
         try:
-            report = reports_for_staff(actor).filter(code=_normal(code)).first()
+            report = reports_for_staff(actor).filter(code=normal_code(code)).first()
         except AccessDenied:
             report = None
         if report is not None:
@@ -73,7 +74,7 @@ def report_for_tracking(actor: Actor, code: str, key: str = "") -> Report:
     report = (
         public_reports()
         .select_related("field", "agency", "commune")
-        .filter(code=_normal(code))
+        .filter(code=normal_code(code))
         .first()
     )
     if report is None:

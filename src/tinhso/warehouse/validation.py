@@ -112,27 +112,20 @@ def cell_checks(schema: dict[str, Any]) -> list[Check]:
         text = f"CAST({col} AS VARCHAR)"
         filled = f"{col} IS NOT NULL AND {text} <> ''"
         constraints = field.get("constraints") or {}
-
-        def check(kind: str, condition: str, constraint: str = "") -> None:
-            checks.append(Check(kind, constraint, condition, field, number))  # noqa: B023
-
+        found: list[tuple[str, str, str]] = []  # (kind, condition, constraint)
         if field["type"] not in ("string", "any", "geojson"):
-            check("type-error", f"{filled} AND {typed} IS NULL")
+            found.append(("type-error", f"{filled} AND {typed} IS NULL", ""))
         if constraints.get("required"):
-            check("constraint-error", f"NOT ({filled})", "required")
+            found.append(("constraint-error", f"NOT ({filled})", "required"))
         for key, condition in BOUNDS.items():
             if key in constraints:
-                limit = constraints[key]
-                check(
-                    "constraint-error", condition.format(typed=typed, text=text, limit=limit), key
-                )
+                bound = condition.format(typed=typed, text=text, limit=constraints[key])
+                found.append(("constraint-error", bound, key))
         if "pattern" in constraints:
             pattern = "'" + constraints["pattern"].replace("'", "''") + "'"
-            check(
-                "constraint-error",
-                f"{filled} AND NOT regexp_full_match({text}, {pattern})",
-                "pattern",
-            )
+            matches = f"{filled} AND NOT regexp_full_match({text}, {pattern})"
+            found.append(("constraint-error", matches, "pattern"))
+        checks += [Check(kind, key, cond, field, number) for kind, cond, key in found]
     return checks
 
 

@@ -299,7 +299,7 @@ def request_detail(request: HttpRequest, fmt: str, code: str) -> HttpResponse:
     report = (
         _with_photos(access.public_reports())
         .select_related("field", "agency", "commune")
-        .filter(code=code.strip().upper())
+        .filter(code=access.normal_code(code))
         .first()
     )
     if report is None:
@@ -349,7 +349,7 @@ def updates(request: HttpRequest, fmt: str) -> HttpResponse:
         .select_related("report")
         .exclude(kind="received")
     )
-    code = (request.GET.get("service_request_id") or "").strip().upper()
+    code = access.normal_code(request.GET.get("service_request_id") or "")
     if code:
         events = events.filter(report__code=code)
     events = events.filter(at__gte=start or (end or timezone.now()) - MAX_WINDOW)
@@ -366,7 +366,7 @@ def _post_update(request: HttpRequest, fmt: str) -> HttpResponse:
     API client or account that sent the request, or anyone holding the reporter's key
     (`reporter_key`, from the link given when it was sent)."""
     actor = _actor_for_key(request)
-    code = (request.POST.get("service_request_id") or "").strip().upper()
+    code = access.normal_code(request.POST.get("service_request_id") or "")
     report = Report.objects.filter(code=code).first()
     if report is None:
         raise Open311Error(404, _("No service request “%(code)s”.") % {"code": code})

@@ -111,7 +111,7 @@ def _public_context(report: Report, *, own: bool = False) -> dict:
         "public_photos": report.photos.filter(hidden=False)
         if own or report.status in access.PUBLIC_STATUSES
         else [],
-        "public_place": privacy.mask_personal_data(report.place, []) if report.place else "",
+        "public_place": privacy.public_place(report),
         "overdue": report.is_open and report.deadline and report.deadline < timezone.now(),
         # A merged report is followed on the first report of the same problem.
         "main": report.duplicate_of,
