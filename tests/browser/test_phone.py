@@ -76,14 +76,20 @@ def test_staff_pages_fit_a_phone(browser, live_server, demo):
         context.close()
 
 
+def wait_for_pin_map(page):
+    """Wait until the form's map has a centre: it gets one once the communes have loaded."""
+    page.wait_for_function(
+        "(() => { const el = document.querySelector('#pin-map');"
+        " return el && el.tinhsoMap && el.tinhsoMap._loaded; })()"
+    )
+
+
 def test_the_map_pin_has_its_image(browser, live_server, demo):
     context, page = phone(browser)
     broken = []
     page.on("response", lambda r: broken.append(r.url) if r.status >= 400 else None)
     page.goto(live_server.url + "/feedback/new/")
-    page.wait_for_function(
-        "document.querySelector('#pin-map') && document.querySelector('#pin-map').tinhsoMap"
-    )
+    wait_for_pin_map(page)
     page.evaluate(
         "() => { const m = document.querySelector('#pin-map').tinhsoMap;"
         " m.fire('click', {latlng: m.getCenter()}); }"
@@ -98,9 +104,7 @@ def test_the_map_pin_has_its_image(browser, live_server, demo):
 def test_the_map_pin_is_placed_with_the_keyboard(browser, live_server, demo):
     context, page = phone(browser)
     page.goto(live_server.url + "/feedback/new/")
-    page.wait_for_function(
-        "document.querySelector('#pin-map') && document.querySelector('#pin-map').tinhsoMap"
-    )
+    wait_for_pin_map(page)
     page.focus("#pin-map")
     page.keyboard.press("ArrowUp")
     page.keyboard.press("Enter")
