@@ -25,7 +25,7 @@ from tinhso.agencies.models import Agency, ApiToken, User
 from tinhso.core.actors import Actor
 from tinhso.feedback import actions as feedback_actions
 from tinhso.feedback.models import Field, Track
-from tinhso.feedback.photos import check_all, store
+from tinhso.feedback.photos import check_all, check_document, store, store_documents
 from tinhso.units.models import Commune
 from tinhso.warehouse import actions as warehouse_actions
 from tinhso.warehouse.models import Access, IngestJob
@@ -74,6 +74,7 @@ class World:
     datasets: dict = field(default_factory=dict)
     agency_of: dict = field(default_factory=dict)
     photos: dict = field(default_factory=dict)
+    documents: dict = field(default_factory=dict)
     jobs: dict = field(default_factory=dict)
     leader_token_id: int = 0
 
@@ -121,6 +122,10 @@ def world(db, tmp_path, token_for) -> World:
     for name in ("received", "assigned"):
         store(w.reports[name], check_all([_png()]))
         w.photos[name] = w.reports[name].photos.get()
+    for name in ("answered", "denunciation"):
+        pdf = b"%PDF-1.4\n1 0 obj <<>> endobj\ntrailer <<>>\n%%EOF\n"
+        store_documents(w.reports[name], [check_document("Công văn trả lời.pdf", pdf)])
+        w.documents[name] = w.reports[name].documents.get()
 
     def dataset(slug, access, owner, shared_with=None):
         made = warehouse_actions.create_dataset(
@@ -315,6 +320,26 @@ PAGES: dict[str, Row] = {
         lambda w, o: f"/feedback/staff/photo/{w.photos[o].pk}/",
         staff_report,
         ("received", "assigned"),
+    ),
+    "feedback_document": Row(
+        "GET",
+        lambda w, o: f"/feedback/document/{w.documents[o].pk}/",
+        lambda w, a, o: "ok" if o in PUBLIC_REPORTS else "missing",
+        ("answered", "denunciation"),
+    ),
+    "feedback_own_document": Row(
+        "GET",
+        lambda w, o: (
+            f"/feedback/r/{code(w, o)}/{w.reports[o].citizen_key}/document/{w.documents[o].pk}/"
+        ),
+        everyone,  # the key of the reporter's link is the permission
+        ("answered", "denunciation"),
+    ),
+    "feedback_staff_document": Row(
+        "GET",
+        lambda w, o: f"/feedback/staff/document/{w.documents[o].pk}/",
+        staff_report,
+        ("answered", "denunciation"),
     ),
     "feedback_queue": Row(
         "GET",

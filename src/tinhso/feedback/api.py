@@ -15,7 +15,7 @@ from tinhso.agencies.auth import reader
 from tinhso.core.access import NotFound
 from tinhso.core.actors import Actor, actor_from_request, client_ip
 from tinhso.core.api import ErrorOut
-from tinhso.feedback import access, actions, privacy
+from tinhso.feedback import access, actions, photos, privacy
 from tinhso.feedback.classify import proposer
 from tinhso.feedback.models import Channel, Field, InboundChannel, Report, Track
 from tinhso.units import province as home_province
@@ -61,6 +61,10 @@ class ReportOut(Schema):
     commune: str | None
     text: str
     answer: str
+    answer_media: list[str] = SchemaField(
+        default_factory=list,
+        description="Photos (without EXIF) and PDF documents sent with the answer",
+    )
     received_at: str
     deadline: str | None
     tracking_url: str
@@ -103,6 +107,9 @@ def _out(request: HttpRequest, report: Report, *, private: bool = False) -> dict
         "commune": report.commune.code if report.commune else None,
         "text": privacy.public_text(report),
         "answer": privacy.public_answer(report),
+        "answer_media": [
+            request.build_absolute_uri(u) for u in photos.answer_media(report, private)
+        ],
         "received_at": report.received_at.isoformat(),
         "deadline": report.deadline.isoformat() if report.deadline else None,
         "tracking_url": request.build_absolute_uri(path),

@@ -15,6 +15,13 @@ urlpatterns = [
         name="feedback_own_photo",
     ),
     path("staff/photo/<int:photo_id>/", views.staff_photo, name="feedback_staff_photo"),
+    path("document/<int:document_id>/", views.document, name="feedback_document"),
+    path(
+        "r/<str:code>/<str:key>/document/<int:document_id>/",
+        views.own_document,
+        name="feedback_own_document",
+    ),
+    path("staff/document/<int:document_id>/", views.staff_document, name="feedback_staff_document"),
     path("r/<str:code>/<str:key>/", views.report_own, name="feedback_own"),
     path("r/<str:code>/<str:key>/rate/", views.report_rate, name="feedback_rate"),
     path("r/<str:code>/<str:key>/reopen/", views.report_reopen, name="feedback_reopen"),

@@ -1,9 +1,10 @@
 """The workflow's transitions: accept, refuse, transfer, change the field, start,
-answer, close, reopen, rate; and photo moderation."""
+answer (with its photos and documents), close, reopen, rate; and photo moderation."""
 
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 
 from django.db import transaction
 from django.utils import timezone
@@ -16,6 +17,7 @@ from tinhso.core.events import emit
 from tinhso.feedback.actions.common import WorkflowError, event, label, require, save, state
 from tinhso.feedback.calendar import deadline_for
 from tinhso.feedback.models import Complexity, Field, Report, Resolution, Status, Track
+from tinhso.feedback.photos import CheckedDocument, CheckedPhoto, store, store_documents
 from tinhso.feedback.routing import responsible_agency
 
 REOPEN_DAYS = 30
@@ -129,8 +131,16 @@ def start_report(actor: Actor, report: Report) -> Report:
 
 
 @transaction.atomic
-def answer_report(actor: Actor, report: Report, *, answer: str) -> Report:
-    """The agency's public answer."""
+def answer_report(
+    actor: Actor,
+    report: Report,
+    *,
+    answer: str,
+    photos: Sequence[CheckedPhoto] = (),
+    documents: Sequence[CheckedDocument] = (),
+) -> Report:
+    """The agency's public answer, with photos of the work done (public copies without
+    EXIF) and PDF documents (the reply letter), checked by `photos.check_answer_files`."""
     require(report, (Status.ASSIGNED, Status.IN_PROGRESS), _("answer"))
     if not answer.strip():
         raise WorkflowError(_("Write the answer the citizen will read."))
@@ -140,7 +150,19 @@ def answer_report(actor: Actor, report: Report, *, answer: str) -> Report:
         answer.strip(),
         timezone.now(),
     )
-    return save(actor, report, "answered", before, message=report.answer)
+    saved = save(actor, report, "answered", before, message=report.answer)
+    if photos:
+        store(report, list(photos), by_agency=True)
+    if documents:
+        store_documents(report, list(documents))
+    if photos or documents:
+        record(
+            actor,
+            "feedback.answer_attachments",
+            report,
+            after={"photos": len(photos), "documents": [d.name for d in documents]},
+        )
+    return saved
 
 
 @transaction.atomic

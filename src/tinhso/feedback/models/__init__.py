@@ -10,6 +10,7 @@ from tinhso.feedback.models.messages import (
 )
 from tinhso.feedback.models.reports import (
     OPEN_STATUSES,
+    AnswerDocument,
     Channel,
     Complexity,
     ExtensionRequest,
@@ -44,6 +45,7 @@ __all__ = [
     "OutboundGateway",
     "Report",
     "ReportEvent",
+    "AnswerDocument",
     "ReportPhoto",
     "Resolution",
     "RollupState",

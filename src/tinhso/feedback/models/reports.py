@@ -363,6 +363,8 @@ class ReportPhoto(models.Model):
     height = models.PositiveIntegerField()
     size = models.PositiveIntegerField()
     hidden = models.BooleanField(_("hidden from the public"), default=False)
+    # Sent with the agency's answer (the work done), not by the reporter.
+    by_agency = models.BooleanField(_("sent with the answer"), default=False)
     uploaded_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -372,3 +374,26 @@ class ReportPhoto(models.Model):
 
     def __str__(self) -> str:
         return f"{self.report} photo {self.pk}"
+
+
+def document_path(instance, filename: str) -> str:
+    return f"feedback/documents/{instance.report_id}/{uuid.uuid4().hex}.pdf"
+
+
+class AnswerDocument(models.Model):
+    """A PDF sent with the agency's answer (the signed reply letter, an inspection record).
+    It is public with the answer; the file name shown is the one staff gave, cleaned."""
+
+    report = models.ForeignKey(Report, on_delete=models.CASCADE, related_name="documents")
+    file = models.FileField(upload_to=document_path)
+    name = models.CharField(_("file name"), max_length=150)
+    size = models.PositiveIntegerField()
+    uploaded_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["id"]
+        verbose_name = _("answer document")
+        verbose_name_plural = _("answer documents")
+
+    def __str__(self) -> str:
+        return self.name

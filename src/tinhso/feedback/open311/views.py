@@ -17,7 +17,7 @@ from django.views.decorators.http import require_http_methods
 
 from tinhso.agencies.auth import actor_for_token
 from tinhso.core.actors import client_ip
-from tinhso.feedback import access, actions
+from tinhso.feedback import access, actions, photos
 from tinhso.feedback.models import Channel, Field, Report, ReportEvent, Resolution, Status, Track
 from tinhso.feedback.open311.formats import Open311Error, endpoint, render, timestamp
 from tinhso.feedback.privacy import mask_personal_data, public_place, public_text
@@ -315,8 +315,9 @@ def token_lookup(request: HttpRequest, fmt: str, token: str) -> HttpResponse:
     return render(fmt, "service_requests", [{"service_request_id": token, "token": token}])
 
 
-def _update(event: ReportEvent) -> dict[str, Any]:
+def _update(request: HttpRequest, event: ReportEvent) -> dict[str, Any]:
     report = event.report
+    media = photos.answer_media(report) if event.kind == "answered" else []
     if event.kind == "closed":
         status = CLOSED_STATUS.get(report.resolution, "CLOSED")
     elif event.kind == "transferred":
@@ -331,7 +332,8 @@ def _update(event: ReportEvent) -> dict[str, Any]:
         "status": status,
         "updated_datetime": timestamp(event.at),
         "description": mask_personal_data(event.message, [report.reporter_name]),
-        "media_url": None,
+        # The answer's first photo or document, as media_url is for the request's photo.
+        "media_url": request.build_absolute_uri(media[0]) if media else None,
     }
 
 
@@ -356,7 +358,9 @@ def updates(request: HttpRequest, fmt: str) -> HttpResponse:
     if end:
         events = events.filter(at__lte=end)
     return render(
-        fmt, "service_requests_updates", [_update(e) for e in events.order_by("at")[:MAX_RESULTS]]
+        fmt,
+        "service_requests_updates",
+        [_update(request, e) for e in events.order_by("at")[:MAX_RESULTS]],
     )
 
 
@@ -395,4 +399,4 @@ def _post_update(request: HttpRequest, fmt: str) -> HttpResponse:
     except actions.WorkflowError as exc:
         raise Open311Error(400, exc.message) from exc
     event = report.events.order_by("-id").first()
-    return render(fmt, "service_requests_updates", [_update(event)])
+    return render(fmt, "service_requests_updates", [_update(request, event)])

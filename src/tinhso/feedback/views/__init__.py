@@ -1,6 +1,8 @@
 """The feedback hub's pages, split by who uses them."""
 
 from tinhso.feedback.views.citizens import (
+    document,
+    own_document,
     own_photo,
     photo,
     propose,
@@ -17,12 +19,15 @@ from tinhso.feedback.views.staff import (
     message_log,
     queue,
     scorecards,
+    staff_document,
     staff_photo,
     staff_report,
 )
 from tinhso.feedback.views.staff_actions import staff_action
 
 __all__ = [
+    "document",
+    "own_document",
     "own_photo",
     "hotline",
     "hotline_assist",
@@ -38,6 +43,7 @@ __all__ = [
     "report_reopen",
     "scorecards",
     "staff_action",
+    "staff_document",
     "staff_photo",
     "staff_report",
     "track",

@@ -108,9 +108,14 @@ def _public_context(report: Report, *, own: bool = False) -> dict:
         "reporters": 1 + report.duplicates.count(),
         # Photos are public once staff have accepted the report (like its listing); the
         # reporter sees theirs at once.
-        "public_photos": report.photos.filter(hidden=False)
+        "public_photos": report.photos.filter(hidden=False, by_agency=False)
         if own or report.status in access.PUBLIC_STATUSES
         else [],
+        # What the answer carries: photos of the work done, and its documents.
+        "answer_photos": report.photos.filter(hidden=False, by_agency=True)
+        if report.answer
+        else [],
+        "answer_documents": report.documents.all() if report.answer else [],
         "public_place": privacy.public_place(report),
         "overdue": report.is_open and report.deadline and report.deadline < timezone.now(),
         # A merged report is followed on the first report of the same problem.
@@ -287,3 +292,28 @@ def own_photo(request: HttpRequest, code: str, key: str, photo_id: int) -> HttpR
     report = _own(code, key)
     item = get_object_or_404(report.photos, pk=photo_id, hidden=False)
     return FileResponse(item.public.open("rb"), content_type="image/jpeg")
+
+
+def pdf_download(item) -> HttpResponse:
+    """A document as a download, never rendered in the page's origin."""
+    from django.http import FileResponse
+
+    response = FileResponse(
+        item.file.open("rb"), as_attachment=True, filename=item.name, content_type="application/pdf"
+    )
+    response["Content-Security-Policy"] = "sandbox"
+    return response
+
+
+def document(request: HttpRequest, document_id: int) -> HttpResponse:
+    """A document sent with the answer to a public report."""
+    from tinhso.feedback.models import AnswerDocument
+
+    return pdf_download(
+        get_object_or_404(AnswerDocument, pk=document_id, report__in=access.public_reports())
+    )
+
+
+def own_document(request: HttpRequest, code: str, key: str, document_id: int) -> HttpResponse:
+    """A document of the answer, for the reporter with the key of their link."""
+    return pdf_download(get_object_or_404(_own(code, key).documents, pk=document_id))

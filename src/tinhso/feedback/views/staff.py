@@ -242,6 +242,19 @@ def staff_photo(request: HttpRequest, photo_id: int) -> HttpResponse:
     return FileResponse(item.original.open("rb"), content_type=_image_type(item.original.name))
 
 
+def staff_document(request: HttpRequest, document_id: int) -> HttpResponse:
+    """A document of an answer, for the staff who may see the report."""
+    from tinhso.feedback.models import AnswerDocument
+    from tinhso.feedback.views.citizens import pdf_download
+
+    actor = actor_from_request(request)
+    return pdf_download(
+        get_object_or_404(
+            AnswerDocument, pk=document_id, report__in=access.reports_for_staff(actor)
+        )
+    )
+
+
 def _image_type(name: str) -> str:
     kinds = {"png": "image/png", "webp": "image/webp"}
     return kinds.get(name.rsplit(".", 1)[-1].lower(), "image/jpeg")

@@ -10,13 +10,14 @@ from dataclasses import dataclass
 from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import redirect
+from django.utils.datastructures import MultiValueDict
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from tinhso.agencies.models import Agency
 from tinhso.core.access import NotFound
 from tinhso.core.actors import Actor, actor_from_request
-from tinhso.feedback import access, actions
+from tinhso.feedback import access, actions, photos
 from tinhso.feedback.forms import AcceptForm
 from tinhso.feedback.models import Report
 
@@ -24,10 +25,11 @@ from tinhso.feedback.models import Report
 @dataclass(frozen=True)
 class StaffAction:
     """A button on the staff page: `permission` raises AccessDenied for who may not press
-    it; `run` reads the posted form and calls the action (WorkflowError says what to fix)."""
+    it; `run` reads the posted form and files and calls the action (WorkflowError says
+    what to fix)."""
 
     permission: Callable[[Actor, Report], None]
-    run: Callable[[Actor, Report, QueryDict], object]
+    run: Callable[[Actor, Report, QueryDict, MultiValueDict], object]
 
 
 # --- who may -----------------------------------------------------------------------------
@@ -96,6 +98,16 @@ def chosen_officer(report: Report, post: QueryDict):
     return User.objects.filter(pk=post.get("officer") or 0, agency_id=report.agency_id).first()
 
 
+def answer(actor: Actor, report: Report, post: QueryDict, files: MultiValueDict):
+    try:
+        shots, documents = photos.check_answer_files(files.getlist("files"))
+    except photos.PhotoError as exc:
+        raise actions.WorkflowError(exc.message) from exc
+    return actions.answer_report(
+        actor, report, answer=post.get("answer", ""), photos=shots, documents=documents
+    )
+
+
 def reason(post: QueryDict) -> str:
     return post.get("reason", "")
 
@@ -104,37 +116,39 @@ def reason(post: QueryDict) -> str:
 
 STAFF_ACTIONS: dict[str, StaffAction] = {
     "accept": StaffAction(
-        triage, lambda a, r, p: actions.accept_report(a, r, field=chosen_field(p))
+        triage, lambda a, r, p, f: actions.accept_report(a, r, field=chosen_field(p))
     ),
-    "field": StaffAction(triage, lambda a, r, p: actions.change_field(a, r, field=chosen_field(p))),
-    "refuse": StaffAction(triage, lambda a, r, p: actions.refuse_report(a, r, reason=reason(p))),
+    "field": StaffAction(
+        triage, lambda a, r, p, f: actions.change_field(a, r, field=chosen_field(p))
+    ),
+    "refuse": StaffAction(triage, lambda a, r, p, f: actions.refuse_report(a, r, reason=reason(p))),
     "merge": StaffAction(
-        triage, lambda a, r, p: actions.merge_duplicate(a, r, into=merge_target(a, p))
+        triage, lambda a, r, p, f: actions.merge_duplicate(a, r, into=merge_target(a, p))
     ),
     "hide_photo": StaffAction(
-        triage, lambda a, r, p: actions.hide_photo(a, chosen_photo(r, p), reason=reason(p))
+        triage, lambda a, r, p, f: actions.hide_photo(a, chosen_photo(r, p), reason=reason(p))
     ),
     "show_photo": StaffAction(
         triage,
-        lambda a, r, p: actions.hide_photo(a, chosen_photo(r, p), reason=reason(p), hidden=False),
+        lambda a, r, p, f: actions.hide_photo(
+            a, chosen_photo(r, p), reason=reason(p), hidden=False
+        ),
     ),
-    "start": StaffAction(handle, lambda a, r, p: actions.start_report(a, r)),
-    "answer": StaffAction(
-        handle, lambda a, r, p: actions.answer_report(a, r, answer=p.get("answer", ""))
-    ),
+    "start": StaffAction(handle, lambda a, r, p, f: actions.start_report(a, r)),
+    "answer": StaffAction(handle, lambda a, r, p, f: answer(a, r, p, f)),
     "transfer": StaffAction(
         handle,
-        lambda a, r, p: actions.transfer_report(a, r, agency=chosen_agency(p), reason=reason(p)),
+        lambda a, r, p, f: actions.transfer_report(a, r, agency=chosen_agency(p), reason=reason(p)),
     ),
     "extend": StaffAction(
         handle,
-        lambda a, r, p: actions.request_extension(
+        lambda a, r, p, f: actions.request_extension(
             a, r, working_days=working_days(p), reason=reason(p)
         ),
     ),
     "period": StaffAction(
         handle,
-        lambda a, r, p: actions.set_complexity(
+        lambda a, r, p, f: actions.set_complexity(
             a,
             r,
             complexity=p.get("complexity", ""),
@@ -143,19 +157,21 @@ STAFF_ACTIONS: dict[str, StaffAction] = {
         ),
     ),
     "assign": StaffAction(
-        handle, lambda a, r, p: actions.assign_report(a, r, officer=chosen_officer(r, p))
+        handle, lambda a, r, p, f: actions.assign_report(a, r, officer=chosen_officer(r, p))
     ),
     "close": StaffAction(
         handle,
-        lambda a, r, p: actions.close_report(
+        lambda a, r, p, f: actions.close_report(
             a, r, resolution=p.get("resolution", ""), reason=reason(p)
         ),
     ),
     "approve_extension": StaffAction(
-        supervise, lambda a, r, p: actions.decide_extension(a, pending_extension(r), approve=True)
+        supervise,
+        lambda a, r, p, f: actions.decide_extension(a, pending_extension(r), approve=True),
     ),
     "reject_extension": StaffAction(
-        supervise, lambda a, r, p: actions.decide_extension(a, pending_extension(r), approve=False)
+        supervise,
+        lambda a, r, p, f: actions.decide_extension(a, pending_extension(r), approve=False),
     ),
 }
 
@@ -172,7 +188,7 @@ def staff_action(request: HttpRequest, code: str, action: str) -> HttpResponse:
         raise Http404
     chosen.permission(actor, report)
     try:
-        chosen.run(actor, report, request.POST)
+        chosen.run(actor, report, request.POST, request.FILES)
         messages.success(request, _("Done."))
     except actions.WorkflowError as exc:
         messages.error(request, exc.message)
