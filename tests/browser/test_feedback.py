@@ -74,20 +74,115 @@ def test_operator_takes_a_call(page, demo):
     expect(page.locator(".messages")).to_contain_text("Đã chuyển xử lý")
 
 
-def test_a_report_typed_offline_is_sent_when_the_network_returns(browser, live_server, demo):
+def _photo(tmp_path):
+    import io
+
+    from PIL import Image
+
+    path = tmp_path / "cay-do.jpg"
+    out = io.BytesIO()
+    Image.new("RGB", (640, 480), (30, 120, 40)).save(out, "JPEG")
+    path.write_bytes(out.getvalue())
+    return path
+
+
+def _queued(page) -> list:
+    return page.evaluate(
+        "() => TinhSoQueue.all().then(items => items.map(i => [i.state, i.files.length]))"
+    )
+
+
+def test_a_report_typed_offline_is_sent_with_its_photo_when_the_network_returns(
+    browser, live_server, demo, tmp_path
+):
+    from tinhso.feedback.models import Report
+
+    text = "Cây đổ chắn ngang đường sau cơn mưa lớn, xe không qua được."
     context = browser.new_context(viewport={"width": 390, "height": 844}, locale="vi-VN")
     page = context.new_page()
     page.set_default_timeout(15_000)
     page.goto(live_server.url + "/feedback/new/")
+    page.wait_for_function("window.TinhSoQueue !== undefined")
     context.set_offline(True)
-    page.get_by_label("Sự việc là gì?").fill("Cây đổ chắn ngang đường sau cơn mưa lớn.")
+    page.get_by_label("Sự việc là gì?").fill(text)
     page.get_by_label("Xã, phường").select_option(label="Phường Tân An")
+    page.set_input_files("input[name=photos]", _photo(tmp_path))
     page.get_by_role("button", name="Gửi phản ánh").click()
     expect(page.locator("#offline-status")).to_contain_text("đang lưu trên máy")
-    assert page.evaluate("JSON.parse(localStorage.getItem('tinhso.pending-reports')).length") == 1
+    expect(page.locator("#offline-status li[data-state=waiting]")).to_contain_text("1 ảnh")
+    assert _queued(page) == [["waiting", 1]]
+    assert page.input_value("textarea[name=text]") == ""  # ready for the next one
+    shot(page, "report-queued-phone")
     context.set_offline(False)
-    expect(page.locator("#offline-status")).to_contain_text(re.compile(r"PA-\d{4}-\d{6}"))
-    assert page.evaluate("JSON.parse(localStorage.getItem('tinhso.pending-reports')).length") == 0
+    expect(page.locator("#offline-status li[data-state=sent] a")).to_have_text(
+        re.compile(r"PA-\d{4}-\d{6}")
+    )
+    code = page.locator("#offline-status li[data-state=sent] a").inner_text()
+    assert Report.objects.filter(text=text).count() == 1
+    report = Report.objects.get(code=code)
+    assert report.text == text and report.photos.count() == 1
+    page.locator("#offline-status li[data-state=sent] button").click()
+    expect(page.locator("#offline-status li")).to_have_count(0)
+    context.close()
+
+
+def test_a_submit_that_fails_on_the_way_is_kept_and_sent_once(browser, live_server, demo, tmp_path):
+    from tinhso.feedback.models import Report
+
+    text = "Đèn tín hiệu giao thông ở ngã tư chợ bị tắt từ tối qua."
+    context = browser.new_context(
+        viewport={"width": 390, "height": 844}, locale="vi-VN", service_workers="block"
+    )
+    page = context.new_page()
+    page.set_default_timeout(15_000)
+    page.goto(live_server.url + "/feedback/new/")
+    page.wait_for_function("window.TinhSoQueue !== undefined")
+
+    def drop_posts(route):
+        if route.request.method == "POST":
+            route.abort("connectionreset")
+        else:
+            route.continue_()
+
+    page.route("**/feedback/new/", drop_posts)
+    page.get_by_label("Sự việc là gì?").fill(text)
+    page.get_by_label("Xã, phường").select_option(label="Phường Tân An")
+    page.set_input_files("input[name=photos]", _photo(tmp_path))
+    page.get_by_role("button", name="Gửi phản ánh").click()
+    expect(page.locator("#offline-status li[data-state=waiting]")).to_be_visible()
+    assert _queued(page) == [["waiting", 1]]
+    page.evaluate("() => TinhSoQueue.all().then(items => { window.kept = items[0]; })")
+    page.unroute("**/feedback/new/")
+    page.get_by_role("button", name="Gửi ngay").click()
+    sent = page.locator("#offline-status li[data-state=sent] a")
+    expect(sent).to_be_visible()
+    # The same item sent again (as after an answer lost on the way): the same report.
+    again = page.evaluate("() => TinhSoQueue.send(window.kept).then(i => [i.state, i.code])")
+    assert again == ["sent", sent.inner_text()]
+    assert Report.objects.filter(text=text).count() == 1
+    assert Report.objects.get(text=text).photos.count() == 1
+    context.close()
+
+
+def test_a_refused_item_says_why_and_is_not_retried(browser, live_server, demo):
+    context = browser.new_context(viewport={"width": 390, "height": 844}, locale="vi-VN")
+    page = context.new_page()
+    page.set_default_timeout(15_000)
+    page.goto(live_server.url + "/feedback/new/")
+    page.wait_for_function("window.TinhSoQueue !== undefined")
+    context.set_offline(True)
+    page.get_by_label("Sự việc là gì?").fill("Nước thải chảy tràn ra đường.")
+    page.get_by_label("Điện thoại").fill("12")  # not a phone number: the server refuses it
+    page.get_by_role("button", name="Gửi phản ánh").click()
+    expect(page.locator("#offline-status li[data-state=waiting]")).to_be_visible()
+    context.set_offline(False)
+    expect(page.locator("#offline-status li[data-state=refused]")).to_be_visible()
+    expect(page.locator("#offline-status li[data-state=refused]")).to_contain_text(
+        "Hãy nhập số điện thoại"
+    )
+    assert _queued(page) == [["refused", 0]]
+    page.get_by_role("button", name="Xoá").click()
+    expect(page.locator("#offline-status li")).to_have_count(0)
     context.close()
 
 

@@ -71,7 +71,13 @@ def report_new(request: HttpRequest) -> HttpResponse:
         except (actions.WorkflowError, photos.PhotoError) as exc:
             error = exc.message
         else:
+            if _wants_json(request):
+                return _sent(request, report)
             return redirect("feedback_own", code=report.code, key=report.citizen_key)
+    if request.method == "POST" and _wants_json(request):
+        # The phone's queue (report-queue.js): a refusal it shows, never retries.
+        reasons = [error] if error else [str(e) for errs in form.errors.values() for e in errs]
+        return JsonResponse({"detail": " ".join(reasons)}, status=400)
     from tinhso.feedback.models import Field
 
     return render(
@@ -89,6 +95,18 @@ def report_new(request: HttpRequest) -> HttpResponse:
                 },
             },
         },
+    )
+
+
+def _wants_json(request: HttpRequest) -> bool:
+    """The form posted by the report queue of the phone, which reads JSON, not a page."""
+    return request.headers.get("Accept", "").startswith("application/json")
+
+
+def _sent(request: HttpRequest, report: Report) -> JsonResponse:
+    own = reverse("feedback_own", kwargs={"code": report.code, "key": report.citizen_key})
+    return JsonResponse(
+        {"code": report.code, "tracking_url": request.build_absolute_uri(own)}, status=201
     )
 
 

@@ -1,54 +1,106 @@
 // Citizen form: "use my location"; a tap on a proposed field selects it; and without
-// network a report is kept on the phone and sent when the network returns.
+// network (or when sending fails on the way) the report, photos included, is kept on the
+// phone by report-queue.js and sent when the network returns.
 (function () {
   "use strict";
-  var QUEUE = "tinhso.pending-reports";
+  var LEGACY = "tinhso.pending-reports";  // an earlier version's queue (text only)
   var en = document.documentElement.lang === "en";
+  var Q = window.TinhSoQueue;
 
   function t(vi, english) { return en ? english : vi; }
-  function pending() {
-    try { return JSON.parse(localStorage.getItem(QUEUE) || "[]"); } catch (e) { return []; }
-  }
-  function save(list) { localStorage.setItem(QUEUE, JSON.stringify(list)); }
   function key() {
     return (window.crypto && crypto.randomUUID) ? crypto.randomUUID()
       : String(Date.now()) + Math.random().toString(16).slice(2);
   }
+  function el(tag, attrs, text) {
+    var node = document.createElement(tag);
+    Object.keys(attrs || {}).forEach(function (k) { node.setAttribute(k, attrs[k]); });
+    if (text) { node.textContent = text; }
+    return node;
+  }
 
-  function show(html) {
+  var STATES = {
+    waiting: ["Chờ có mạng để gửi", "Waiting for the network"],
+    sending: ["Đang gửi…", "Sending…"],
+    sent: ["Đã gửi", "Sent"],
+    refused: ["Không gửi được", "Refused"]
+  };
+
+  // The queue, item by item, with its state; a sent item links to its tracking page.
+  function render() {
     var box = document.getElementById("offline-status");
-    if (box) { box.innerHTML = html; }
+    if (!box || !Q) { return Promise.resolve(); }
+    return Q.all().then(function (items) {
+      box.textContent = "";
+      if (!items.length) { return; }
+      var waiting = items.filter(function (i) { return i.state === "waiting" || i.state === "sending"; }).length;
+      var panel = el("section", { "class": "panel queue-panel" });
+      panel.appendChild(el("h2", {}, t("Phản ánh lưu trên máy này", "Reports kept on this phone")));
+      if (waiting) {
+        panel.appendChild(el("p", { "class": "notice" }, t(
+          waiting + " phản ánh đang lưu trên máy, sẽ tự gửi khi có mạng.",
+          waiting + " report(s) kept on this phone; they will be sent when the network returns.")));
+      }
+      var list = el("ul", { "class": "plain queue" });
+      items.sort(function (a, b) { return a.saved < b.saved ? -1 : 1; }).forEach(function (item) {
+        var li = el("li", { "class": "queue-" + item.state, "data-state": item.state });
+        var when = new Date(item.saved);
+        li.appendChild(el("strong", {}, t(STATES[item.state][0], STATES[item.state][1])));
+        li.appendChild(document.createTextNode(" · " + when.toLocaleString(en ? "en-GB" : "vi-VN") +
+          " · " + (item.text || "") + (item.files && item.files.length ? " · " +
+          item.files.length + t(" ảnh", " photo(s)") : "")));
+        if (item.state === "sent") {
+          li.appendChild(document.createTextNode(" — "));
+          li.appendChild(el("a", { href: item.tracking_url }, item.code));
+        }
+        if (item.state === "refused") {
+          li.appendChild(el("span", { "class": "error" }, " — " + item.reason));
+        }
+        if (item.state === "waiting") {
+          var now = el("button", { type: "button", "class": "secondary" }, t("Gửi ngay", "Send now"));
+          now.addEventListener("click", function () { Q.sendNow(item.key).then(render, render); });
+          li.appendChild(now);
+        }
+        if (item.state === "sent" || item.state === "refused") {
+          var drop = el("button", { type: "button", "class": "link" },
+            item.state === "sent" ? t("Đã xem", "Dismiss") : t("Xoá", "Remove"));
+          drop.addEventListener("click", function () { Q.remove(item.key).then(render); });
+          li.appendChild(drop);
+        }
+        list.appendChild(li);
+      });
+      panel.appendChild(list);
+      box.appendChild(panel);
+    });
   }
 
-  function showPending() {
-    var n = pending().length;
-    if (n) {
-      show('<p class="notice">' + t(n + " phản ánh đang lưu trên máy, sẽ tự gửi khi có mạng.",
-        n + " report(s) kept on this phone; they will be sent when the network returns.") + "</p>");
-    }
+  // Keep the filled-in form, photos included, and clear it for the next report.
+  function keep(form) {
+    var item = Q.fromForm(form);
+    return Q.put(item).then(function () {
+      form.reset();
+      form.elements.idempotency_key.value = key();
+      Q.requestSync();
+      return render();
+    });
   }
 
-  function queueFromForm(form) {
-    var codes = JSON.parse(document.getElementById("report-codes").textContent);
-    var e = form.elements;
-    var body = {
-      text: e.text.value, place: e.place.value, track: e.track.value,
-      name: e.reporter_name.value, phone: e.reporter_phone.value, email: e.reporter_email.value,
-      show_name: e.show_name.checked
-    };
-    if (e.field.value) { body.field = codes.fields[e.field.value]; }
-    if (e.commune.value) { body.commune = codes.communes[e.commune.value]; }
-    if (e.lat.value && e.lon.value) { body.lat = parseFloat(e.lat.value); body.lon = parseFloat(e.lon.value); }
-    var list = pending();
-    list.push({ key: e.idempotency_key.value || key(), body: body, saved: new Date().toISOString() });
-    save(list);
-    form.reset();
-    e.idempotency_key.value = key();
-    showPending();
-  }
-
+  // Sends what waits; if the server was busy or down, tries again in a while (the service
+  // worker's Background Sync, where there is one, also keeps trying with the page closed).
+  var retry = null;
   function flush() {
-    var list = pending();
+    if (!Q || !navigator.onLine) { return render(); }
+    return render().then(Q.flush).then(function (done) {
+      clearTimeout(retry);
+      if (done.some(function (i) { return i.state === "waiting"; })) { retry = setTimeout(flush, 20000); }
+      return render();
+    }, render);
+  }
+
+  // Reports an earlier version kept in localStorage (text only) go through the JSON API.
+  function sendLegacy() {
+    var list;
+    try { list = JSON.parse(localStorage.getItem(LEGACY) || "[]"); } catch (e) { list = []; }
     if (!list.length || !navigator.onLine) { return; }
     var item = list[0];
     fetch("/api/feedback/reports", {
@@ -56,20 +108,38 @@
       headers: { "Content-Type": "application/json", "Idempotency-Key": item.key },
       body: JSON.stringify(item.body)
     }).then(function (response) {
-      return response.json().then(function (data) { return { status: response.status, data: data }; });
-    }).then(function (result) {
-      var rest = pending().filter(function (x) { return x.key !== item.key; });
-      if (result.status === 200 || result.status === 201) {
-        save(rest);
-        show('<p class="messages-ok">' + t("Đã gửi phản ánh đã lưu: ", "Sent the saved report: ") +
-          '<a href="' + result.data.tracking_url + '">' + result.data.code + "</a></p>");
-        flush();
-      } else if (result.status >= 400 && result.status < 500) {
-        save(rest);  // the server refused it: say why instead of retrying for ever
-        show('<p class="error-box">' + t("Phản ánh đã lưu không gửi được: ", "A saved report was refused: ") +
-          (result.data.detail || result.status) + "</p>");
+      if (response.status < 500) {
+        localStorage.setItem(LEGACY, JSON.stringify(list.slice(1)));
+        sendLegacy();
       }
-    }).catch(function () { /* still offline: try again on the next "online" event */ });
+    }).catch(function () {});
+  }
+
+  // A submit: without network, straight into the queue; otherwise sent in the background,
+  // and if the connection drops on the way (or the server is down), into the queue too.
+  // A refusal (a field to correct) is shown by the normal submit, which renders the errors.
+  function submit(form, event) {
+    if (!Q || form.dataset.plain) { return; }
+    event.preventDefault();
+    if (!navigator.onLine) { keep(form); return; }
+    var button = form.querySelector("button[type=submit]");
+    button.disabled = true;
+    var item = Q.fromForm(form);
+    fetch(form.action || location.href, {
+      method: "POST", body: new FormData(form), credentials: "same-origin",
+      headers: { Accept: "application/json", "Idempotency-Key": item.key }
+    }).then(function (response) {
+      if (response.status === 201 || response.status === 200) {
+        return response.json().then(function (data) { location.href = data.tracking_url; });
+      }
+      if (response.status >= 500 || response.status === 429 || response.status === 408) {
+        throw new Error("server busy");
+      }
+      form.dataset.plain = "1";
+      HTMLFormElement.prototype.submit.call(form);
+    }).catch(function () {
+      keep(form);
+    }).finally(function () { button.disabled = false; });
   }
 
   // The map in "Where?": a tap drops the pin, and the commune it falls in is chosen for
@@ -156,14 +226,16 @@
       var chip = event.target.closest(".chip[data-field]");
       if (chip) { form.elements.field.value = chip.dataset.field; }
     });
-    form.addEventListener("submit", function (event) {
-      if (navigator.onLine) { return; }
-      event.preventDefault();
-      queueFromForm(form);
-    });
-    window.addEventListener("online", flush);
-    showPending();
+    form.addEventListener("submit", function (event) { submit(form, event); });
+    window.addEventListener("online", function () { flush(); sendLegacy(); });
+    if ("serviceWorker" in navigator) {
+      // The service worker sent the queue (Background Sync): show what became of it.
+      navigator.serviceWorker.addEventListener("message", function (event) {
+        if (event.data === "tinhso-queue-changed") { render(); }
+      });
+    }
     flush();
+    sendLegacy();
   }
   if (document.readyState === "loading") { document.addEventListener("DOMContentLoaded", start); } else { start(); }
 })();
