@@ -194,3 +194,11 @@ def test_a_private_datasets_chart_is_refused_to_those_who_cannot_read_it(
     ).json()
     assert found["column"] == "cap_hoc"
     assert AuditEntry.objects.filter(action="warehouse.read", object_id=str(private.pk)).exists()
+
+
+def test_the_dataset_page_offers_the_chart_and_loads_plotly(client, schools):
+    page = client.get("/data/truong-bieu-do/").content.decode()
+    assert 'data-chart-url="/api/data/datasets/truong-bieu-do/chart"' in page
+    assert "vendor/plotly/plotly.min.js" in page and "cdn" not in page.lower()
+    assert '<label for="qc-col">' in page
+    assert 'value="_map"' in page  # it has coordinates
