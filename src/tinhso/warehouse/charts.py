@@ -36,6 +36,7 @@ MAP_POINTS = 2000  # points sent as they are; above, a grid of GRID × GRID cell
 GRID = 40
 CHART_SECONDS = 5.0
 DISTINCT_SECONDS = 1.0  # to tell a key from a category while choosing the default
+CANDIDATES = 4  # categories looked at for the default, so choosing stays within seconds
 # Time buckets: the finest whose number of periods stays readable (≤ 100 or so).
 BUCKETS = [("hour", 4), ("day", 100), ("month", 3700)]  # (bucket, span in days at most)
 # Any number in GeoJSON coordinates text; no backslash, so it can sit in an SQL literal.
@@ -150,14 +151,15 @@ def _measure(params, types, kind) -> str | None:
 
 
 def _default(con, chosen, types, key) -> tuple[str, str]:
-    """The first date column; else the first category whose values repeat (at least
-    twice each on average, or failing that at all); else the first number that is not
-    a coordinate; else the map; else counts of the first column."""
+    """The first date column; else the first category (of the first CANDIDATES) whose
+    values repeat (at least twice each on average, or failing that at all); else the
+    first number that is not a coordinate; else the map; else counts of the first column."""
     for name, kind in types.items():
         if kind in DATES:
             return name, "timeseries"
     place = place_of(types)
     categories = [n for n, t in types.items() if kind_for(t) == "counts" and n not in key]
+    categories = categories[:CANDIDATES]
     spread: dict[str, float | None] = {}
     for repeats in (lambda s: s <= 0.5, lambda s: s < 1.0):
         for name in categories:
