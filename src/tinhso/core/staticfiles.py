@@ -65,5 +65,5 @@ class PackageFileFinder(BaseFinder):
             # One storage per file, rooted at its folder, with the URL's folder as its
             # prefix: collectstatic and WhiteNoise list nothing else from that folder.
             storage = FileSystemStorage(location=str(found.parent))
-            storage.prefix = str(PurePosixPath(url_path).parent)
+            storage.prefix = str(PurePosixPath(url_path).parent)  # type: ignore[attr-defined]
             yield found.name, storage
