@@ -500,6 +500,12 @@ API: dict[str, Row] = {
         lambda w, a, o: "ok" if reads(w, a, o) else "missing",
         DATASETS,
     ),
+    "GET /api/data/datasets/{slug}/chart": Row(
+        "GET",
+        lambda w, o: f"/api/data/datasets/{slug(w, o)}/chart",
+        lambda w, a, o: "ok" if reads(w, a, o) else "missing",
+        DATASETS,
+    ),
     "GET /api/data/datasets/{slug}/download/{fmt}": Row(
         "GET",
         lambda w, o: f"/api/data/datasets/{slug(w, o)}/download/csv",

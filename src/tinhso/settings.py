@@ -199,6 +199,15 @@ STATICFILES_DIRS = [
     # Leaflet comes from its PyPI packaging (XStatic-Leaflet); nothing is committed.
     ("vendor/leaflet", xstatic_leaflet.BASE_DIR),
 ]
+# Plotly.js from the `plotly` wheel: only this file of its package_data is served.
+TINHSO_PACKAGE_STATIC = {
+    "vendor/plotly/plotly.min.js": ("plotly", "package_data/plotly.min.js"),
+}
+STATICFILES_FINDERS = [
+    "django.contrib.staticfiles.finders.FileSystemFinder",
+    "django.contrib.staticfiles.finders.AppDirectoriesFinder",
+    "tinhso.core.staticfiles.PackageFileFinder",
+]
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},

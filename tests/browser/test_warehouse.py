@@ -41,13 +41,54 @@ def test_a_dataset_previews_filters_and_charts(page, demo):
 
     csv_link = preview.locator(".pv-download[data-format=csv]")
     expect(csv_link).to_have_attribute("href", re.compile(r"cap_hoc=THPT"))
-    chart = page.locator(".quick-chart")
-    chart.locator("#qc-col").select_option("cap_hoc")
-    chart.get_by_role("button", name="Vẽ").click()
-    expect(chart.locator(".qc-row")).to_have_count(3)
+    # The quick chart follows the filters: only THPT schools are left to count.
+    chart = page.locator("#quick-chart")
+    expect(chart.locator("#qc-col")).to_have_value("cap_hoc")  # not ma_truong, the key
     expect(chart.locator(".qc-caption")).to_contain_text("Cấp học")
+    expect(chart.locator("#qc-plot svg.main-svg").first).to_be_attached()
+    expect(chart.locator("#qc-plot .bars .point")).to_have_count(1)
     chart.scroll_into_view_if_needed()
     shot(page, "data-dataset")
+
+
+def _plotted(page) -> dict:
+    return page.evaluate(
+        "() => { const d = document.getElementById('qc-plot').data;"
+        " return d ? {type: d[0].type, n: d[0].x.length} : null; }"
+    )
+
+
+def test_the_quick_chart_draws_each_kind_and_fits_a_phone(browser, live_server, demo):
+    context = browser.new_context(viewport={"width": 390, "height": 844}, locale="vi-VN")
+    page = context.new_page()
+    page.set_default_timeout(15_000)
+    page.goto(live_server.url + "/data/truong-hoc/")
+    chart = page.locator("#quick-chart")
+    expect(chart.locator("#qc-col")).to_have_value("cap_hoc")
+    expect(chart.locator("#qc-plot svg.main-svg").first).to_be_attached()
+    expect(chart.locator(".qc-caption")).to_contain_text("Cấp học")
+    assert _plotted(page) == {"type": "bar", "n": 3}
+    # Another column redraws: the number of pupils as a histogram, summing is not offered.
+    chart.locator("#qc-col").select_option("so_hoc_sinh")
+    expect(chart.locator(".qc-caption")).to_contain_text("Số học sinh")
+    page.wait_for_function("document.getElementById('qc-plot').data[0].width !== undefined")
+    assert _plotted(page)["n"] > 5
+    expect(chart.locator(".qc-measure-field")).to_be_hidden()
+    # The map: the schools' points on Leaflet, and nothing wider than the phone.
+    chart.locator("#qc-col").select_option("_map")
+    expect(chart.locator("#qc-map")).to_be_visible()
+    expect(chart.locator("#qc-map path.leaflet-interactive").first).to_be_attached()
+    expect(chart.locator("#qc-plot")).to_be_hidden()
+    width = page.evaluate("document.documentElement.scrollWidth")
+    assert width <= 390, f"the dataset page scrolls sideways at 390 px ({width} px)"
+    # A date column is the default where there is one: hourly air readings, per day.
+    page.goto(live_server.url + "/data/quan-trac-khong-khi/")
+    expect(chart.locator(".qc-caption")).to_contain_text("—")
+    expect(chart.locator("#qc-plot svg.main-svg").first).to_be_attached()
+    expect(chart.locator("#qc-col option:checked")).to_have_attribute("data-kind", "timeseries")
+    assert _plotted(page) == {"type": "bar", "n": 30}
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390
+    context.close()
 
 
 def test_a_steward_uploads_and_follows_the_reading(page, demo, tmp_path):

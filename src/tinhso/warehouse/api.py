@@ -4,6 +4,8 @@ may read."""
 
 from __future__ import annotations
 
+from dataclasses import asdict
+
 from django.http import HttpRequest
 from ninja import Field as SchemaField
 from ninja import Router, Schema, Status
@@ -206,6 +208,74 @@ def dataset_rows(request: HttpRequest, slug: str):
             for name, facet in found.facets.items()
         },
     }
+
+
+class ChartBar(Schema):
+    label: str | int | float | bool | None
+    amount: int | float
+
+
+class ChartOther(Schema):
+    amount: int | float
+    values: int
+
+
+class ChartBin(Schema):
+    start: float
+    end: float
+    count: int
+
+
+class ChartPeriod(Schema):
+    period: str
+    amount: int | float
+
+
+class ChartPoint(Schema):
+    lat: float
+    lon: float
+    count: int
+
+
+class ChartOut(Schema):
+    kind: str
+    column: str | None
+    measure: str | None
+    rows: int
+    empty: int
+    bars: list[ChartBar]
+    other: ChartOther | None
+    bins: list[ChartBin]
+    bucket: str | None
+    series: list[ChartPeriod]
+    points: list[ChartPoint]
+    gridded: bool
+
+
+@router.get(
+    "/datasets/{slug}/chart", response=ChartOut, summary="A quick chart's numbers, filtered"
+)
+def dataset_chart(request: HttpRequest, slug: str):
+    """The rows filtered as on `/rows`, aggregated for one chart: `_column=col` draws a
+    histogram of a number column (`bins`), counts of each value of any other column
+    (`bars`: the 20 largest, `other` for the rest), or a time series of a date column
+    (`series` per hour, day, month or year, by `bucket`); `_kind=counts` counts a number
+    column's values instead; `_kind=map` gives the points of the geometry or
+    longitude/latitude columns (`gridded` into cells with their `count` above 2,000);
+    `_sum=col` sums a number column instead of counting rows (counts and time series).
+    Without `_column` the chart chooses: the first date column, else the first category
+    that is not the key, else the first number."""
+    from tinhso.warehouse import charts
+
+    try:
+        found = charts.draw(reader(request), slug, dict(request.GET.items()))
+    except NotFound as exc:
+        raise HttpError(404, exc.message) from exc
+    except sandbox.QueryRefused as exc:
+        raise HttpError(400, exc.message) from exc
+    out = asdict(found)
+    out["bars"] = [{**bar, "label": jsonable(bar["label"])} for bar in found.bars]
+    return out
 
 
 @router.post("/sql", response=SqlOut, summary="Read-only SQL over the datasets you may read")

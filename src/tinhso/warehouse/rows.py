@@ -184,7 +184,7 @@ def audit_read(actor: Actor, dataset: Dataset, params: dict) -> None:
         record(actor, "warehouse.read", dataset, after={"rows": params})
 
 
-def _within(con, seconds: float, run):
+def within(con, seconds: float, run):
     """`run()`, or None when it takes longer than `seconds` (the connection survives)."""
     timer = threading.Timer(seconds, con.interrupt)
     timer.start()
@@ -209,7 +209,7 @@ def _total(con, chosen: Selection, mode: str) -> tuple[int | None, bool]:
     if mode == "auto":
         mode = "exact" if chosen.version.rows <= EXACT_ROWS else "estimate"
     if mode == "exact":
-        found = _within(con, COUNT_SECONDS, lambda: con.execute(count, chosen.values).fetchone())
+        found = within(con, COUNT_SECONDS, lambda: con.execute(count, chosen.values).fetchone())
         return (found[0], True) if found else (None, False)
     rows = chosen.version.rows
     if rows <= SAMPLE_ROWS:
@@ -235,7 +235,7 @@ def _facets(con, chosen: Selection, names: list[str]) -> dict[str, dict]:
             f"SELECT {col}, count(*) AS n FROM {chosen.table}{chosen.condition} "  # noqa: S608
             f"GROUP BY {col} ORDER BY n DESC, {col} LIMIT {FACET_SIZE + 1}"
         )
-        found = _within(
+        found = within(
             con, FACET_SECONDS, lambda sql=sql: con.execute(sql, chosen.values).fetchall()
         )
         if found is None:

@@ -17,7 +17,7 @@ from tinhso.core.access import AccessDenied
 from tinhso.core.actors import actor_from_request
 from tinhso.core.text import fold
 from tinhso.units import province as home_province
-from tinhso.warehouse import access, actions, changes, exports, quality
+from tinhso.warehouse import access, actions, changes, charts, exports, quality
 from tinhso.warehouse import schema as tableschema
 from tinhso.warehouse.forms import DatasetForm, UploadForm
 from tinhso.warehouse.models import Dataset, IngestJob, Theme, VersionStatus, attach_current
@@ -149,10 +149,50 @@ def detail(request: HttpRequest, slug: str) -> HttpResponse:
                 "more": _("(more values not shown)"),
                 "timed_out": _("Counting took too long; add a filter and try again."),
                 "error": _("Could not load"),
+                "chart_rows": _("rows within the filters"),
+                "chart_empty": _("without a value"),
+                "chart_other": _("other values"),
+                "chart_blank": _("(empty)"),
+                "chart_nothing": _("Nothing to draw: no row within the filters has a value here."),
+                "chart_count": _("Number of rows"),
+                "chart_gridded": _(
+                    "Too many points to show one by one: each circle gathers nearby rows."
+                ),
+                "chart_points": _("points"),
             },
             "has_geo": exports.has_geometry([f["name"] for f in fields]),
+            **_chart_choices(fields),
         },
     )
+
+
+def _chart_choices(fields: list[dict]) -> dict:
+    """The quick chart's selects: each column with the chart it gets, the map when the
+    rows have a place, and the number columns a chart may sum (not coordinates)."""
+    kinds = {
+        "histogram": _("distribution"),
+        "counts": _("count per value"),
+        "timeseries": _("over time"),
+        "map": _("map"),
+    }
+    titles = {f["name"]: f.get("title") or f["name"] for f in fields}
+    types = {f["name"]: f["type"] for f in fields}
+    place = charts.place_of(types)
+    columns = [
+        {"name": name, "title": titles[name], "kind": kind, "kind_label": kinds[kind]}
+        for name, kind in ((n, charts.kind_for(t)) for n, t in types.items())
+        if kind != "map"
+    ]
+    return {
+        "chart_columns": columns,
+        "chart_place": ", ".join(titles[n] for n in place),
+        "chart_numbers": [
+            {"name": n, "title": titles[n]}
+            for n, t in types.items()
+            if t in charts.NUMBERS and n not in place
+        ],
+        "province_code": home_province.code(),
+    }
 
 
 def _schema_from_post(post, names: list[str]) -> dict:

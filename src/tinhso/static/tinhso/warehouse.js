@@ -1,5 +1,5 @@
 // The warehouse pages: a dataset's preview (filters, search, sort, paging through the rows
-// API), its quick chart (value counts from the rows API's facets), the upload form's
+// API), its quick chart (the chart API's numbers within the same filters), the upload form's
 // progress bar, and an upload job's progress while the worker reads the file.
 (function () {
   "use strict";
@@ -30,6 +30,10 @@
         });
       });
   }
+
+  // The preview's filters, which the quick chart follows.
+  var currentFilters = null;
+  var followFilters = function () {};
 
   // Preview ---------------------------------------------------------------------------
   var preview = document.getElementById("preview");
@@ -67,9 +71,16 @@
       });
     };
 
+    currentFilters = function () {
+      var p = params();
+      delete p._sort;  // the order of the rows changes no chart
+      return p;
+    };
+
     var load = function () {
       status.textContent = T.loading;
       drawActive();
+      followFilters(currentFilters());
       var p = params();
       p._limit = state._limit;
       p._offset = state._offset;
@@ -139,39 +150,223 @@
   }
 
   // Quick chart -----------------------------------------------------------------------
-  var chart = document.querySelector(".quick-chart");
+  // The chart API sends the numbers already aggregated, within the preview's filters;
+  // Plotly (loaded after this script, so the table does not wait for it) draws them and
+  // Leaflet draws the map.
+  var chart = document.getElementById("quick-chart");
   if (chart) {
-    var chartForm = chart.querySelector("form");
-    var draw = function () {
-      var select = chartForm.querySelector("#qc-col");
-      var column = select.value;
-      var label = select.options[select.selectedIndex].textContent;
-      var numeric = ["integer", "number", "year", "date"].indexOf(select.options[select.selectedIndex].dataset.type) >= 0;
-      var note = chart.querySelector(".qc-status");
-      var bars = chart.querySelector(".qc-bars");
-      note.textContent = T.loading;
-      getJSON(chart.dataset.rowsUrl + "?" + query({ _facet: column, _limit: 1, _total: "none" })).then(function (page) {
-        var facet = page.facets[column];
-        bars.textContent = "";
-        if (facet.timed_out) { note.textContent = T.timed_out; return; }
-        note.textContent = facet.truncated ? T.more : "";
-        chart.querySelector(".qc-caption").textContent = T.top + " " + label;
-        var values = facet.values.slice();
-        if (numeric) values.sort(function (a, b) { return a.value < b.value ? -1 : a.value > b.value ? 1 : 0; });
-        var most = Math.max.apply(null, values.map(function (v) { return v.count; }).concat([1]));
-        values.forEach(function (v) {
-          var row = el("div", { class: "qc-row", role: "listitem" });
-          row.appendChild(el("span", { class: "qc-label" }, v.value === null ? "—" : v.value));
-          var bar = el("span", { class: "qc-bar" });
-          bar.style.width = (100 * v.count / most).toFixed(1) + "%";
-          row.appendChild(bar);
-          row.appendChild(el("span", { class: "qc-count" }, v.count.toLocaleString()));
-          bars.appendChild(row);
+    var colSelect = chart.querySelector("#qc-col");
+    var measureSelect = chart.querySelector("#qc-measure");
+    var measureField = chart.querySelector(".qc-measure-field");
+    var plotEl = chart.querySelector("#qc-plot");
+    var mapEl = chart.querySelector("#qc-map");
+    var note = chart.querySelector(".qc-status");
+    var caption = chart.querySelector(".qc-caption");
+    var english = document.documentElement.lang === "en";
+    var chosen = "";  // empty until the first answer: the server picks the column
+    var drawnFilters = null;
+    var asked = 0;
+    var leaflet = null;
+    var points = null;
+    var summed = function (kind) { return kind === "counts" || kind === "timeseries"; };
+
+    var plotlyReady = new Promise(function (resolve) {
+      if (window.Plotly) { resolve(); return; }
+      document.addEventListener("DOMContentLoaded", resolve);  // deferred scripts have run
+      window.addEventListener("load", resolve);
+    });
+
+    var color = function (name, fallback) {
+      return getComputedStyle(document.documentElement).getPropertyValue(name).trim() || fallback;
+    };
+    var optionText = function () {
+      var option = colSelect.options[colSelect.selectedIndex];
+      return option ? option.textContent.replace(/ \([^()]*\)$/, "") : "";
+    };
+    var measureText = function (data) {
+      if (!data.measure || !measureSelect) return T.chart_count;
+      return measureSelect.options[measureSelect.selectedIndex].textContent;
+    };
+    var number = function (n) { return Number(n).toLocaleString(english ? "en" : "vi"); };
+    var short = function (text, most) {
+      return text.length > most ? text.slice(0, most - 1) + "…" : text;
+    };
+
+    var baseLayout = function (extra) {
+      var narrow = plotEl.clientWidth < 560;
+      return Object.assign({
+        autosize: true,
+        height: narrow ? 300 : 360,
+        margin: { l: 8, r: 12, t: 8, b: 8 },
+        font: { family: getComputedStyle(document.body).fontFamily, size: narrow ? 12 : 13 },
+        paper_bgcolor: "rgba(0,0,0,0)",
+        plot_bgcolor: "rgba(0,0,0,0)",
+        separators: english ? ".," : ",.",
+        showlegend: false,
+        hoverlabel: { namelength: -1 },
+        bargap: 0.08
+      }, extra);
+    };
+    var axis = function (title, extra) {
+      return Object.assign({ title: { text: title }, automargin: true, fixedrange: true }, extra);
+    };
+
+    // Each kind of answer as a Plotly figure (null: nothing to draw).
+    var FIGURES = {
+      counts: function (data) {
+        if (!data.bars.length) return null;
+        var labels = data.bars.map(function (b) {
+          return b.label === null || b.label === "" ? T.chart_blank : String(b.label);
         });
+        var amounts = data.bars.map(function (b) { return b.amount; });
+        var colors = data.bars.map(function () { return color("--link", "#0b4f9c"); });
+        if (data.other) {
+          labels.push(T.chart_other + " (" + number(data.other.values) + ")");
+          amounts.push(data.other.amount);
+          colors.push("#7a8594");
+        }
+        var most = plotEl.clientWidth < 560 ? 18 : 32;
+        return {
+          data: [{
+            type: "bar", orientation: "h", x: amounts, y: labels.map(function (l, i) {
+              return short(l, most) + "\u200b".repeat(i);  // equal short labels stay apart
+            }),
+            hovertext: labels, hovertemplate: "%{hovertext}: %{x}<extra></extra>",
+            marker: { color: colors }
+          }],
+          layout: {
+            height: Math.max(140, 30 * labels.length + 80),
+            xaxis: axis(measureText(data)),
+            yaxis: axis("", { autorange: "reversed", type: "category" })
+          }
+        };
+      },
+      histogram: function (data) {
+        if (!data.bins.length) return null;
+        return {
+          data: [{
+            type: "bar",
+            x: data.bins.map(function (b) { return (b.start + b.end) / 2; }),
+            y: data.bins.map(function (b) { return b.count; }),
+            width: data.bins.map(function (b) { return b.end - b.start; }),
+            hovertext: data.bins.map(function (b) { return number(b.start) + " – " + number(b.end); }),
+            hovertemplate: "%{hovertext}: %{y}<extra></extra>",
+            marker: { color: color("--link", "#0b4f9c") }
+          }],
+          layout: { xaxis: axis(optionText()), yaxis: axis(T.chart_count), bargap: 0.04 }
+        };
+      },
+      timeseries: function (data) {
+        if (!data.series.length) return null;
+        var formats = { hour: "%H:%M<br>%d/%m/%Y", day: "%d/%m/%Y", month: "%m/%Y", year: "%Y" };
+        var x = data.series.map(function (p) { return p.period; });
+        var y = data.series.map(function (p) { return p.amount; });
+        var line = data.series.length > 40;
+        return {
+          data: [{
+            type: line ? "scatter" : "bar", mode: line ? "lines" : undefined, x: x, y: y,
+            line: { color: color("--link", "#0b4f9c"), width: 2 },
+            marker: { color: color("--link", "#0b4f9c") },
+            hovertemplate: "%{x|" + formats[data.bucket] + "}: %{y}<extra></extra>"
+          }],
+          layout: {
+            xaxis: axis(optionText(), { type: "date", tickformat: formats[data.bucket] }),
+            yaxis: axis(measureText(data), { rangemode: "tozero" })
+          }
+        };
+      }
+    };
+
+    var CONFIG = {
+      displaylogo: false,
+      responsive: true,
+      showSendToCloud: false,
+      plotlyServerURL: "",
+      displayModeBar: "hover",
+      modeBarButtonsToRemove: ["select2d", "lasso2d", "autoScale2d", "zoomIn2d", "zoomOut2d"]
+    };
+
+    var drawMap = function (data) {
+      window.Plotly.purge(plotEl);
+      plotEl.hidden = true;
+      mapEl.hidden = false;
+      if (!window.L || !window.TinhSoMaps) { note.textContent = T.error; return; }
+      if (!leaflet) {
+        leaflet = TinhSoMaps.baseMap(mapEl);
+        leaflet.setView([10.8, 106.7], 8);  // until the communes or the points say better
+        TinhSoMaps.communes(leaflet, chart.dataset.communesUrl, true).then(function (layer) {
+          if (!points || !points.getLayers().length) leaflet.fitBounds(layer.getBounds());
+        }).catch(function () {});
+      }
+      leaflet.invalidateSize();
+      if (points) points.remove();
+      var most = Math.max.apply(null, data.points.map(function (p) { return p.count; }).concat([1]));
+      points = L.featureGroup(data.points.map(function (p) {
+        var marker = L.circleMarker([p.lat, p.lon], {
+          radius: data.gridded ? 4 + 12 * Math.sqrt(p.count / most) : 5,
+          color: "#0b4f9c", weight: 1, fillColor: color("--link", "#0b4f9c"), fillOpacity: 0.6
+        });
+        if (data.gridded) marker.bindTooltip(number(p.count) + " " + T.rows);
+        return marker;
+      })).addTo(leaflet);
+      if (data.points.length) leaflet.fitBounds(points.getBounds(), { padding: [16, 16], maxZoom: 15 });
+      if (data.gridded) note.textContent = T.chart_gridded;
+    };
+
+    var render = function (data) {
+      var parts = [number(data.rows) + " " + T.chart_rows];
+      if (data.empty) parts.push(number(data.empty) + " " + T.chart_empty);
+      if (data.kind === "map") parts.push(number(data.points.length) + " " + T.chart_points);
+      caption.textContent = optionText() + " — " + parts.join(", ");
+      note.textContent = "";
+      if (!window.Plotly) { note.textContent = T.error; return; }
+      if (data.kind === "map") { drawMap(data); return; }
+      mapEl.hidden = true;
+      plotEl.hidden = false;
+      var figure = FIGURES[data.kind](data);
+      if (!figure) {
+        window.Plotly.purge(plotEl);
+        note.textContent = T.chart_nothing;
+        return;
+      }
+      window.Plotly.react(plotEl, figure.data, baseLayout(figure.layout), CONFIG);
+    };
+
+    var draw = function () {
+      var p = Object.assign({}, drawnFilters || {});
+      var kind = "";
+      if (chosen === "_map") {
+        p._kind = "map";
+      } else if (chosen) {
+        p._column = chosen;
+        kind = colSelect.options[colSelect.selectedIndex].dataset.kind;
+      }
+      if (measureSelect && summed(kind)) p._sum = measureSelect.value;
+      var mine = ++asked;
+      note.textContent = T.loading;
+      getJSON(chart.dataset.chartUrl + "?" + query(p)).then(function (data) {
+        if (mine !== asked) return null;  // a newer choice is on its way
+        if (!chosen) {
+          chosen = data.kind === "map" ? "_map" : data.column;
+          colSelect.value = chosen;
+        }
+        if (measureField) measureField.hidden = !summed(data.kind);
+        return plotlyReady.then(function () { if (mine === asked) render(data); });
       }).catch(function (err) { note.textContent = T.error + ": " + err.message; });
     };
-    chartForm.addEventListener("submit", function (e) { e.preventDefault(); draw(); });
-    draw();
+
+    // The preview tells the chart its filters after each load; a new page of the same
+    // rows does not redraw.
+    followFilters = function (filters) {
+      var key = query(filters);
+      if (drawnFilters !== null && key === query(drawnFilters)) return;
+      drawnFilters = filters;
+      draw();
+    };
+    colSelect.addEventListener("change", function () { chosen = colSelect.value; draw(); });
+    if (measureSelect) measureSelect.addEventListener("change", draw);
+    chart.querySelector(".qc-form").addEventListener("submit", function (e) { e.preventDefault(); draw(); });
+    followFilters(currentFilters ? currentFilters() : {});
   }
 
   // Upload with progress ----------------------------------------------------------------
