@@ -86,3 +86,21 @@ def shot(page, name: str) -> None:
             if attempt == 2:
                 raise
             page.wait_for_timeout(500)
+
+
+WCAG_AA = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
+
+
+def accessibility_violations(page) -> list[str]:
+    """axe-core's WCAG 2.0/2.1 A and AA violations on the page as it stands, one line each
+    with the rule, its impact and the first offending element."""
+    from axe_playwright_python.sync_playwright import Axe
+
+    results = Axe().run(
+        page, options={"runOnly": {"type": "tag", "values": WCAG_AA}, "resultTypes": ["violations"]}
+    )
+    return [
+        f"{v['id']} ({v['impact']}): {v['help']} — {v['nodes'][0]['target']}"
+        f" and {len(v['nodes']) - 1} more"
+        for v in results.response["violations"]
+    ]
