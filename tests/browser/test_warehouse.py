@@ -123,3 +123,26 @@ def test_a_rejected_version_shows_its_report(page, demo):
     expect(table).to_contain_text("mười")
     expect(table).to_contain_text("primary-key")
     shot(page, "data-report")
+
+
+def test_the_new_dataset_form_finds_communes_by_typing(page, demo):
+    _sign_in(page, demo, "/data/new/")
+    expect(page.get_by_role("heading", name="Bộ dữ liệu mới")).to_be_visible()
+    communes = page.locator("#group-communes")
+    labels = communes.locator(".choice-list label")
+    total = labels.count()
+    assert total > 50
+    search = page.get_by_label("Tìm trong danh sách: Các xã, phường")
+    search.fill("tan an")  # without accents
+    expect(communes.locator(".choice-list label:visible")).to_have_count(1)
+    communes.get_by_label("Phường Tân An").check()
+    expect(communes.locator(".picker-count")).to_contain_text(f"Đã chọn 1 · đang hiện 1/{total}")
+    search.fill("")
+    communes.get_by_label("Chỉ hiện mục đã chọn").check()
+    expect(communes.locator(".choice-list label:visible")).to_have_text(["Phường Tân An"])
+    # The themes line up in columns: every checkbox of a row at the same height.
+    tops = page.eval_on_selector_all(
+        "#group-themes .choice-list input", "els => els.map(e => e.getBoundingClientRect().left)"
+    )
+    assert len(set(round(x) for x in tops)) <= 4
+    shot(page, "dataset-new")

@@ -75,8 +75,10 @@ class DatasetForm(forms.ModelForm):
             "description": forms.Textarea(attrs={"rows": 4}),
             "temporal_start": forms.DateInput(attrs={"type": "date"}),
             "temporal_end": forms.DateInput(attrs={"type": "date"}),
-            "shared_with": forms.SelectMultiple(attrs={"size": 6}),
-            "communes": forms.SelectMultiple(attrs={"size": 8}),
+            # Checkboxes in a box with a search field (static/tinhso/picker.js): a province
+            # has about a hundred communes, too many for a multi-select.
+            "shared_with": forms.CheckboxSelectMultiple,
+            "communes": forms.CheckboxSelectMultiple,
         }
         help_texts = {
             "slug": _("Lower-case letters, digits and hyphens; the table's name in SQL."),
