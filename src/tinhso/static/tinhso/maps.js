@@ -1,5 +1,6 @@
-// Shared map pieces: the platform's own commune layer (no tile server unless the
-// province set one) and a legend saying when cells are approximate.
+// Shared map pieces: the province's basemap (its own tiles file, served by the platform;
+// nothing comes from the internet), the platform's own commune layer and a legend saying
+// when cells are approximate.
 (function () {
   "use strict";
   var en = document.documentElement.lang === "en";
@@ -12,11 +13,20 @@
   }
   function t(vi, english) { return en ? english : vi; }
 
+  // `data-basemap` holds the basemap's Leaflet options (units/basemap.py), or nothing.
   function baseMap(el) {
-    var map = L.map(el);
+    var base = el.dataset.basemap ? JSON.parse(el.dataset.basemap) : null;
+    var map = L.map(el, { maxZoom: base ? base.maxZoom : 18 });
     el.tinhsoMap = map;  // for the page's other scripts and the browser tests
-    if (el.dataset.tiles) {
-      L.tileLayer(el.dataset.tiles, { maxZoom: 19 }).addTo(map);
+    map.tinhsoBasemap = base;
+    if (base) {
+      L.tileLayer(base.url, {
+        minZoom: base.minZoom || 0,
+        maxNativeZoom: base.maxNativeZoom,
+        maxZoom: base.maxZoom,
+        bounds: base.bounds || undefined,
+        attribution: base.attribution || ""
+      }).addTo(map);
     }
     return map;
   }
