@@ -20,6 +20,7 @@ from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver
 from PIL import Image
 
+from tests.basemaps import make_mbtiles, png
 from tests.http import close
 from tinhso.agencies.models import Agency, ApiToken, User
 from tinhso.core.actors import Actor
@@ -88,8 +89,9 @@ def _png():
 
 
 @pytest.fixture
-def world(db, tmp_path, token_for) -> World:
+def world(db, tmp_path, token_for, settings) -> World:
     system = Actor.system("access matrix")
+    settings.TINHSO_BASEMAP = str(make_mbtiles(tmp_path / "basemap.mbtiles", {(1, 1, 0): png()}))
     sxd = Agency.objects.get(code="SXD")
     skhcn = Agency.objects.get(code="SKHCN")
     commune = Commune.objects.get(code="27712")
@@ -270,6 +272,7 @@ PAGES: dict[str, Row] = {
     "agency_detail": Row("GET", fixed("/agencies/SXD/"), everyone),
     "units": Row("GET", fixed("/units/"), everyone),
     "units_convert": Row("GET", fixed("/units/convert/"), everyone),
+    "basemap_tile": Row("GET", fixed("/tiles/1/1/0"), everyone),
     "units_boundaries": Row(
         "GET", fixed("/units/boundaries/"), lambda w, a, o: guarded(a, has(a, "administrator"))
     ),

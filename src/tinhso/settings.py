@@ -39,6 +39,7 @@ if "TINHSO_PROVINCE" not in os.environ and _province_file.exists():
     TINHSO_PROVINCE = _province_file.read_text().strip()
 else:
     TINHSO_PROVINCE = conf.value("TINHSO_PROVINCE")
+TINHSO_BASEMAP = conf.value("TINHSO_BASEMAP")
 TINHSO_TILE_URL = conf.value("TINHSO_TILE_URL")
 TINHSO_VN2000_CRS = conf.value("TINHSO_VN2000_CRS")
 TINHSO_API_ANON_PER_MINUTE = conf.value("TINHSO_API_ANON_PER_MINUTE")

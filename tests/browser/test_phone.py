@@ -94,9 +94,9 @@ def test_the_map_pin_has_its_image(browser, live_server, demo):
         "() => { const m = document.querySelector('#pin-map').tinhsoMap;"
         " m.fire('click', {latlng: m.getCenter()}); }"
     )
-    icon = page.locator(".leaflet-marker-icon").first
+    icon = page.locator("img.leaflet-marker-icon").first
     expect(icon).to_be_visible()
-    assert page.evaluate("document.querySelector('.leaflet-marker-icon').naturalWidth") > 0
+    assert page.evaluate("document.querySelector('img.leaflet-marker-icon').naturalWidth") > 0
     assert not [u for u in broken if "marker" in u], broken
     context.close()
 
@@ -108,6 +108,6 @@ def test_the_map_pin_is_placed_with_the_keyboard(browser, live_server, demo):
     page.focus("#pin-map")
     page.keyboard.press("ArrowUp")
     page.keyboard.press("Enter")
-    expect(page.locator(".leaflet-marker-icon")).to_be_visible()
+    expect(page.locator("img.leaflet-marker-icon")).to_be_visible()
     assert page.input_value("input[name=lat]") != ""
     context.close()

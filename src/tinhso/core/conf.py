@@ -192,11 +192,21 @@ SETTINGS: list[Setting] = [
         "(Tây Ninh). Any EPSG code pyproj knows.",
     ),
     Setting(
+        "TINHSO_BASEMAP",
+        "",
+        "Path of the province's basemap: one `.mbtiles` or `.pmtiles` file of raster tiles "
+        "(png, jpg or webp), served by the platform itself at `/tiles/{z}/{x}/{y}` to every "
+        "map. Vector tiles (pbf) cannot be drawn: render raster tiles (docs/basemap.md). "
+        "A system check warns when the file is missing, unreadable or of vector tiles. "
+        "Empty: maps draw the commune outlines with their names.",
+    ),
+    Setting(
         "TINHSO_TILE_URL",
         "",
-        "Optional map tile URL template (e.g. a provincial tile server "
-        "`https://tiles.example.gov.vn/{z}/{x}/{y}.png`). Empty: maps draw only the "
-        "platform's own GeoJSON layers, so nothing is loaded from the internet.",
+        "Optional map tile URL template of a tile server the province runs (e.g. "
+        "`https://tiles.example.gov.vn/{z}/{x}/{y}.png`), used when `TINHSO_BASEMAP` is "
+        "empty. Empty: maps draw only the platform's own layers, so nothing is loaded "
+        "from the internet.",
     ),
     Setting(
         "TINHSO_EMAIL_URL",

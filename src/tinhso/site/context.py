@@ -6,14 +6,15 @@ province's name is kept by `units.province`, the demo flag for a minute.
 
 from __future__ import annotations
 
-from django.conf import settings
 from django.core.cache import cache
 from django.http import HttpRequest
+from django.utils.functional import lazy
 
 from tinhso import __version__
 from tinhso.agencies.demo import is_demo_installation
 from tinhso.core import nav
 from tinhso.core.actors import actor_from_request
+from tinhso.units import basemap
 from tinhso.units import province as home_province
 
 DEMO_FLAG_SECONDS = 60
@@ -27,6 +28,7 @@ def shell(request: HttpRequest) -> dict:
         "nav_staff": nav.items_for(actor, "staff"),
         "actor": actor,
         "tinhso_version": __version__,
-        "tile_url": settings.TINHSO_TILE_URL,
+        # Read only by pages with a map (the file's metadata is kept per process).
+        "basemap": lazy(basemap.map_options_json, str)(),
         "demo_mode": cache.get_or_set("tinhso:demo-mode", is_demo_installation, DEMO_FLAG_SECONDS),
     }

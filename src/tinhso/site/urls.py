@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy as _
 
 from tinhso.site import views as site_views
 from tinhso.site.api import api
+from tinhso.units import views as units_views
 
 admin.site.site_header = _("Tỉnh Số administration")
 admin.site.site_title = _("Tỉnh Số administration")
@@ -20,6 +21,8 @@ urlpatterns = [
     path("api/", api.urls),
     path("", include("tinhso.agencies.urls")),
     path("units/", include("tinhso.units.urls")),
+    # The basemap's tiles at the root, the address tile tools expect.
+    path("tiles/<int:z>/<int:x>/<int:y>", units_views.basemap_tile, name="basemap_tile"),
     path("feedback/", include("tinhso.feedback.urls")),
     path("data/", include("tinhso.warehouse.urls")),
     path("open311/v2/", include("tinhso.feedback.open311")),

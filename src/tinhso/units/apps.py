@@ -9,5 +9,6 @@ class UnitsConfig(AppConfig):
 
     def ready(self) -> None:
         from tinhso.core import nav
+        from tinhso.units import basemap  # noqa: F401 - registers the basemap file check
 
         nav.register(nav.NavItem("units", _("Administrative units"), "units", "public", order=60))

@@ -1,20 +1,29 @@
-"""Pages: the province's communes and map, the old → new converter, boundary upload."""
+"""Pages: the province's communes and map, the old → new converter, boundary upload; the
+basemap's tiles."""
 
 from __future__ import annotations
 
+import hashlib
+
 from django.core.paginator import Paginator
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.utils.cache import get_conditional_response
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_safe
 
 from tinhso.core.actors import actor_from_request
 from tinhso.core.text import fold
-from tinhso.units import access, actions, lookup
+from tinhso.units import access, actions, basemap, lookup
 from tinhso.units import province as home_province
 from tinhso.units.boundaries import VN2000_CHOICES, BoundaryFileError
 from tinhso.units.models import BoundaryUpload, CommuneKind
 
 MAX_BOUNDARY_FILE = 200 * 1024 * 1024
+# A tile asked for with the file's current version never changes; without it (an old page,
+# a tile fetched by hand), a day.
+TILE_CACHE_VERSIONED = "public, max-age=31536000, immutable"
+TILE_CACHE = "public, max-age=86400"
 
 
 def unit_index(request: HttpRequest) -> HttpResponse:
@@ -105,3 +114,26 @@ def boundary_upload(request: HttpRequest) -> HttpResponse:
             "history": BoundaryUpload.objects.filter(province=province)[:10],
         },
     )
+
+
+@require_safe
+def basemap_tile(request: HttpRequest, z: int, x: int, y: int) -> HttpResponse:
+    """One tile of the province's basemap file (`TINHSO_BASEMAP`), x and y as web maps
+    count them; 404 when there is no usable file or no such tile."""
+    found = basemap.current()
+    if found is None:
+        raise Http404("No basemap is configured.")
+    archive, version = found
+    cache = TILE_CACHE_VERSIONED if request.GET.get("v") == version else TILE_CACHE
+    data = archive.tile(z, x, y)
+    if data is None:
+        # Outside the file: a bare 404, not the site's page, for what may be many of them.
+        missing = HttpResponse(status=404, content_type="text/plain")
+        missing["Cache-Control"] = cache
+        return missing
+    etag = '"' + hashlib.blake2b(data, digest_size=12).hexdigest() + '"'
+    response = HttpResponse(data, content_type=basemap.content_type(data, archive.info.format))
+    response["Cache-Control"] = cache
+    response["ETag"] = etag
+    # A 304 when the browser already holds this tile.
+    return get_conditional_response(request, etag=etag, response=response) or response

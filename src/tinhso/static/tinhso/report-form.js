@@ -155,7 +155,8 @@
       status.textContent = t("Đã thêm vị trí: ", "Location added: ") + lat.toFixed(5) + ", " + lon.toFixed(5);
       if (map) {
         if (marker) { marker.setLatLng([lat, lon]); } else { marker = L.marker([lat, lon], { keyboard: false }).addTo(map); }
-        if (pan) { map.setView([lat, lon], Math.max(map.getZoom(), 15)); }
+        // With a basemap, close enough to see the street; without, the commune.
+        if (pan) { map.setView([lat, lon], Math.max(map.getZoom(), map.tinhsoBasemap ? 17 : 15)); }
       }
       if (!el || !navigator.onLine) { return; }
       fetch(el.dataset.locate + "?lat=" + lat + "&lon=" + lon, { headers: { Accept: "application/json" } })
