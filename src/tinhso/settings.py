@@ -70,6 +70,8 @@ INSTALLED_APPS = [
     "tinhso.feedback",
     "tinhso.textengine",
     "tinhso.warehouse",
+    "tinhso.sensors",
+    "tinhso.ioc",
     "tinhso.site",
 ]
 
