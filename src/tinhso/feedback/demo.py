@@ -13,6 +13,7 @@ from django.utils import timezone
 from tinhso.agencies.models import Agency
 from tinhso.core.actors import Actor
 from tinhso.feedback import actions
+from tinhso.feedback.calendar import deadline_for
 from tinhso.feedback.models import Channel, Field, Report, Routing, Tier, TierDeadline
 from tinhso.feedback.routing import responsible_agency
 from tinhso.textengine.models import ClassifierVersion
@@ -209,6 +210,13 @@ ANSWERS = {
     "progress": "Đã cử cán bộ kiểm tra hiện trường, đang phối hợp xử lý.",
 }
 DEMO_REPORTS = 240
+DEMO_DAYS = 150  # about five months of reports
+# How often each agency answers on time, so that scorecards differ as they do in a real
+# province; commune committees (UBND-…) and agencies not listed share the default.
+PUNCTUALITY = {"CAT": 0.95, "SYT": 0.9, "SXD": 0.8, "SNNMT": 0.72, "SCT": 0.85, "STC": 0.88}
+COMMUNE_PUNCTUALITY = 0.68
+DEFAULT_PUNCTUALITY = 0.8
+REOPEN_SHARE = 0.07
 
 
 def build(actor: Actor, province: Province, out) -> None:
@@ -251,7 +259,10 @@ def build(actor: Actor, province: Province, out) -> None:
         commune = rng.choice(communes)
         place = f"{rng.choice(PLACES)}, {commune.name}"
         text = rng.choice(TEXTS[code]).format(place=place)
-        received = now - dt.timedelta(days=rng.uniform(0, 60), hours=rng.uniform(0, 8))
+        # More reports lately than five months ago, as a new channel catches on.
+        received = now - dt.timedelta(
+            days=DEMO_DAYS * (1 - rng.random() ** 0.7), hours=rng.uniform(0, 8)
+        )
         draft = actions.ReportDraft(
             text=text + " (dữ liệu mẫu)",
             channel=rng.choice(
@@ -274,31 +285,105 @@ def build(actor: Actor, province: Province, out) -> None:
 def _advance(
     actor: Actor, report: Report, field: Field, rng: random.Random, age: dt.timedelta
 ) -> None:
-    """Move a demo report along the workflow, further the older it is."""
-    stage = rng.random() * min(1.0, age.days / 20 + 0.2)
-    if stage < 0.1:
+    """Move a demo report along the workflow as far as its age allows, then date each step
+    when it would have happened: accepted within a working day, answered on time or late
+    as its agency tends to be, closed a few days later, now and then reopened."""
+    now = timezone.now()
+    received = report.received_at
+    steps: list[tuple[str, dt.datetime]] = []
+    if age < dt.timedelta(days=2) and rng.random() < 0.6:
         return  # still waiting for an operator
-    if stage < 0.13:
+    checked = received + dt.timedelta(hours=rng.uniform(1, 20))
+    if rng.random() < 0.04:
         actions.refuse_report(
             actor, report, reason="Nội dung chưa đủ thông tin để xác minh (dữ liệu mẫu)."
         )
+        _date(report, [("refused", checked)])
         return
     if responsible_agency(field, report.commune) is None:
         return
     actions.accept_report(actor, report, field=field)
-    if stage < 0.35:
+    steps.append(("accepted", checked))
+    started = checked + dt.timedelta(hours=rng.uniform(2, 30))
+    if started > now:
+        _date(report, steps)
         return
     actions.start_report(actor, report)
-    if stage < 0.55:
+    steps.append(("started", started))
+    answered = _answer_time(report, rng, received)
+    if answered > now:
+        _date(report, steps)
         return
-    actions.answer_report(
-        actor, report, answer=ANSWERS["fixed"] if stage > 0.7 else ANSWERS["progress"]
-    )
-    if stage < 0.7:
+    actions.answer_report(actor, report, answer=ANSWERS["fixed"])
+    steps.append(("answered", answered))
+    closed = answered + dt.timedelta(days=rng.uniform(0.5, 4))
+    if closed > now:
+        _date(report, steps)
         return
     actions.close_report(actor, report, resolution="fixed")
+    steps.append(("closed", closed))
+    reopened = closed + dt.timedelta(days=rng.uniform(1, 6))
+    if rng.random() < REOPEN_SHARE and reopened < now:
+        actions.reopen_report(
+            actor, report, reason="Đã sửa nhưng hư hỏng lại sau mấy ngày (dữ liệu mẫu)."
+        )
+        steps.append(("reopened", reopened))
+        report.deadline = deadline_for(
+            report.track, field.tier, reopened, accepted=True, complexity=report.complexity
+        )
+        again = _answer_time(report, rng, reopened)
+        if again < now:
+            actions.answer_report(
+                actor, report, answer="Đã khắc phục lại và kiểm tra sau 3 ngày (dữ liệu mẫu)."
+            )
+            steps.append(("answered", again))
+        _date(report, steps)
+        return
     if rng.random() < 0.6:
-        actions.rate_report(actor, report, rating=rng.choice([3, 4, 4, 5, 5, 2]))
+        # Citizens rate a late answer lower.
+        late = report.deadline is not None and answered > report.deadline
+        rating = rng.choice([1, 2, 3, 3, 4] if late else [3, 4, 4, 5, 5, 5])
+        actions.rate_report(actor, report, rating=rating)
+        steps.append(("rated", closed + dt.timedelta(hours=rng.uniform(1, 48))))
+    _date(report, steps)
+
+
+def _answer_time(report: Report, rng: random.Random, start: dt.datetime) -> dt.datetime:
+    """When the agency answers: within the deadline as often as it usually manages."""
+    code = report.agency.code if report.agency else ""
+    share = (
+        COMMUNE_PUNCTUALITY
+        if code.startswith("UBND-")
+        else PUNCTUALITY.get(code, DEFAULT_PUNCTUALITY)
+    )
+    span = (report.deadline or start + dt.timedelta(days=5)) - start
+    if rng.random() < share:
+        return start + span * rng.uniform(0.3, 0.95)
+    return start + span * rng.uniform(1.1, 2.5)
+
+
+def _date(report: Report, steps: list[tuple[str, dt.datetime]]) -> None:
+    """Put the demo report's steps at the times chosen for them (the actions stamp them
+    with the moment the demo is built): its events, in order, and its own dates."""
+    from tinhso.feedback.models import ReportEvent
+
+    pending = list(steps)
+    for event in ReportEvent.objects.filter(report=report).order_by("id"):
+        match = next((i for i, (kind, _at) in enumerate(pending) if kind == event.kind), None)
+        if match is not None:
+            at = pending.pop(match)[1]
+        elif event.kind == "received":
+            at = report.received_at
+        else:
+            at = report.received_at + dt.timedelta(minutes=1)
+        ReportEvent.objects.filter(pk=event.pk).update(at=at)
+    times = dict(steps)  # the last of each kind
+    Report.objects.filter(pk=report.pk).update(
+        accepted_at=times.get("accepted"),
+        answered_at=times.get("answered") if report.answered_at else None,
+        closed_at=times.get("closed") if report.closed_at else None,
+        deadline=report.deadline,
+    )
 
 
 def seed_classifier(actor: Actor, province: Province, out) -> None:
