@@ -216,3 +216,29 @@ def test_the_public_map_shows_the_reports(page, demo):
     count = int(page.locator("#reports-map").get_attribute("data-count"))
     assert markers.count() >= count
     shot(page, "reports-map")
+
+
+def test_a_handler_answers_with_a_photo_and_a_document(page, demo, tmp_path):
+    from tests.browser.test_phone import sign_in
+    from tinhso.feedback.models import Report
+
+    report = Report.objects.filter(
+        status__in=["assigned", "in_progress"], agency__code="SXD", track="ordinary"
+    ).first()
+    letter = tmp_path / "cong-van-tra-loi.pdf"
+    letter.write_bytes(b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer <<>>\n%%EOF\n")
+    sign_in(page, page.base, "demo.handler", demo)
+    page.goto(page.base + f"/feedback/staff/{report.code}/")
+    page.get_by_label("Trả lời người dân").fill("Đã vá mặt đường; ảnh và công văn kèm theo.")
+    page.get_by_label("Ảnh kết quả xử lý và tài liệu (PDF), tối đa 5 tệp mỗi loại").set_input_files(
+        [_photo(tmp_path), letter]
+    )
+    page.get_by_role("button", name="Công bố trả lời").click()
+    expect(page.locator(".messages")).to_contain_text("Đã thực hiện")
+    expect(page.get_by_text("cong-van-tra-loi.pdf")).to_be_visible()
+    page.goto(page.base + f"/feedback/track/?code={report.code}")
+    photo = page.get_by_role("img", name="Ảnh gửi kèm câu trả lời")
+    expect(photo).to_be_visible()
+    assert photo.evaluate("img => img.naturalWidth") > 0
+    expect(page.get_by_role("link", name="cong-van-tra-loi.pdf")).to_be_visible()
+    shot(page, "report-answer-with-files")

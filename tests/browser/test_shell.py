@@ -30,6 +30,11 @@ def test_sign_in_shows_staff_navigation(page, demo):
     expect(page.get_by_text("Quản trị hệ thống (demo)").first).to_be_visible()
     expect(page.get_by_role("link", name="Quản trị", exact=True)).to_be_visible()
     expect(page.get_by_role("link", name="Ranh giới xã")).to_be_visible()
+    # On a desktop the brand and the tools share one line: the bar is one row high.
+    brand = page.locator(".site-header .brand").bounding_box()
+    tools = page.locator(".site-header .tools").bounding_box()
+    assert abs(brand["y"] + brand["height"] / 2 - (tools["y"] + tools["height"] / 2)) < 12
+    assert page.locator(".site-header .bar").bounding_box()["height"] < 80
     shot(page, "home-signed-in")
 
 
