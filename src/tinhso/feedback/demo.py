@@ -217,6 +217,7 @@ PUNCTUALITY = {"CAT": 0.95, "SYT": 0.9, "SXD": 0.8, "SNNMT": 0.72, "SCT": 0.85, 
 COMMUNE_PUNCTUALITY = 0.68
 DEFAULT_PUNCTUALITY = 0.8
 REOPEN_SHARE = 0.07
+STALLED_SHARE = 0.03  # handled, then forgotten: open past their deadline
 
 
 def build(actor: Actor, province: Province, out) -> None:
@@ -311,7 +312,7 @@ def _advance(
     actions.start_report(actor, report)
     steps.append(("started", started))
     answered = _answer_time(report, rng, received)
-    if answered > now:
+    if answered > now or rng.random() < STALLED_SHARE:
         _date(report, steps)
         return
     actions.answer_report(actor, report, answer=ANSWERS["fixed"])
