@@ -1,5 +1,6 @@
 """Every kind of page, public and staff, passes axe-core's WCAG 2.0/2.1 A and AA rules, in
-Vietnamese at a desktop's width and in English at a phone's."""
+Vietnamese at a desktop's width and in English at a phone's — where it must also not
+scroll sideways."""
 
 import pytest
 
@@ -54,6 +55,9 @@ def check(page, url: str, found: dict) -> None:
     page.goto(url)
     page.wait_for_load_state("networkidle")
     problems = accessibility_violations(page)
+    width = page.evaluate("document.documentElement.scrollWidth")
+    if width > page.viewport_size["width"]:
+        problems.append(f"scrolls sideways: {width} px wide")
     if problems:
         found[url] = problems
 
