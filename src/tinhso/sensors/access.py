@@ -45,6 +45,18 @@ def require_register(actor: Actor, owner: Agency | None) -> None:
     )
 
 
+def agency_for_registration(actor: Actor, code: str) -> Agency:
+    """The agency a device would belong to, if the actor may register devices for it;
+    an unknown code is refused the same way as another agency's."""
+    from tinhso.agencies.models import Agency
+
+    owner = Agency.objects.filter(code=code).first()
+    require_register(actor, owner)
+    if owner is None:
+        raise NotFound(_("No agency with the code “%(code)s”.") % {"code": code})
+    return owner
+
+
 def public_devices() -> QuerySet[Device]:
     """Every active device, for anyone: the open part of each (no token, no contact)."""
     return Device.objects.filter(is_active=True).select_related("commune", "owner")

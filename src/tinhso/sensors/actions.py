@@ -64,11 +64,23 @@ class DeviceDraft:
     is_demo: bool = False
 
 
+class DeviceError(Exception):
+    """A device that cannot be registered as asked (the message says why)."""
+
+    def __init__(self, message: str):
+        super().__init__(message)
+        self.message = message
+
+
 @transaction.atomic
 def register_device(actor: Actor, draft: DeviceDraft) -> tuple[Device, str]:
     """Register a device and give it a token. Returns the device and the raw token, shown
     once and never stored."""
     access.require_register(actor, draft.owner)
+    if Device.objects.filter(device_id=draft.device_id).exists():
+        raise DeviceError(
+            _("A device “%(device)s” is already registered.") % {"device": draft.device_id}
+        )
     raw = TOKEN_PREFIX + secrets.token_urlsafe(32)
     device = Device.objects.create(
         device_id=draft.device_id,
