@@ -96,7 +96,11 @@ def test_raw_rows_past_the_retention_are_purged_once_rolled_up(station, settings
     settings.TINHSO_SENSOR_RETENTION_DAYS = 2
     when = timezone.now() - dt.timedelta(days=1)
     actions.receive(payload(device, when, pm25=12.0))
-    assert actions.purge_raw(now=timezone.now() + dt.timedelta(days=3)) == 0  # not rolled up
+    later = timezone.now() + dt.timedelta(days=3)
+    mine = Observation.objects.filter(device=device)
+    actions.purge_raw(now=later)
+    assert mine.count() == 1  # not rolled up yet: kept
     roll_up()
-    assert actions.purge_raw(now=timezone.now() + dt.timedelta(days=3)) == 1
+    actions.purge_raw(now=later)
+    assert mine.count() == 0
     assert Rollup.objects.filter(device=device, period="hour").exists()

@@ -146,7 +146,8 @@ def refuse(device: Device | None, refusal: Refusal) -> Refusal:
     return refusal
 
 
-def _known_device(device_id: str) -> Device | None:
+def device_by_id(device_id: str) -> Device | None:
+    """The active device of that id, or None."""
     return Device.objects.filter(device_id=device_id, is_active=True).first()
 
 
@@ -157,7 +158,7 @@ def receive(payload: Any, *, device: Device | None = None, topic_device: str = "
     broker authenticated the publisher, and `topic_device` (the topic's last level) must
     name the payload's device and a registered one.
     """
-    claimed = device or (_known_device(topic_device) if topic_device else None)
+    claimed = device or (device_by_id(topic_device) if topic_device else None)
     try:
         reading = parse(payload, retention_days=settings.TINHSO_SENSOR_RETENTION_DAYS)
     except Refusal as refusal:
@@ -172,7 +173,7 @@ def receive(payload: Any, *, device: Device | None = None, topic_device: str = "
                       "“%(topic)s”.") % {"payload": reading.device_id, "topic": topic_device},
                 ),
             )  # fmt: skip
-        device = claimed or _known_device(reading.device_id)
+        device = claimed or device_by_id(reading.device_id)
         if device is None:
             raise Refusal(
                 "unknown_device",
