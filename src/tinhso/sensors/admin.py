@@ -3,16 +3,37 @@ write-only); readings and roll-ups are shown, never edited."""
 
 from __future__ import annotations
 
+from django import forms
 from django.contrib import admin
+from django.utils.translation import gettext as _
 
 from tinhso.core.admin import ReadOnlyAdmin, SecretsAdmin
-from tinhso.sensors.actions import commune_at, token_digest
+from tinhso.sensors.actions import TOKEN_PREFIX, commune_at, token_digest
 from tinhso.sensors.models import Device, Observation, Rollup
+
+
+class DeviceForm(forms.ModelForm):
+    class Meta:
+        model = Device
+        fields = ("device_id", "kind", "name", "lat", "lon", "owner", "contact",
+                  "expected_interval", "is_active", "is_demo", "token_hash")  # fmt: skip
+
+    def clean_token_hash(self):
+        raw = self.cleaned_data.get("token_hash") or ""
+        if raw and (not raw.startswith(TOKEN_PREFIX) or len(raw) < len(TOKEN_PREFIX) + 32):
+            raise forms.ValidationError(
+                _("A device token starts with %(prefix)s and has at least 32 more characters.")
+                % {"prefix": TOKEN_PREFIX}
+            )
+        return raw
 
 
 @admin.register(Device)
 class DeviceAdmin(SecretsAdmin):
-    """A token typed here is stored as its hash; the commune follows the location."""
+    """A token typed here is stored as its hash; the commune follows the location.
+    Registering through the API generates the token instead (shown once)."""
+
+    form = DeviceForm
 
     list_display = ("device_id", "name", "kind", "commune", "owner", "is_active", "last_seen_at")
     list_filter = ("kind", "is_active", "is_demo", "owner")

@@ -20,7 +20,7 @@ import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 INDEX = (0, 50, 100, 150, 200, 300, 400, 500)
 # Bảng 2 of 1459/QĐ-TCMT, µg/m³ (the decision prints "10.000" for ten thousand).
@@ -49,12 +49,12 @@ class Band:
 
 # Bảng 1 of 1459/QĐ-TCMT.
 BANDS = (
-    Band(0, 50, "good", _("Good"), "#00e400"),
-    Band(51, 100, "moderate", _("Moderate"), "#ffff00"),
-    Band(101, 150, "unhealthyForSensitiveGroups", _("Poor"), "#ff7e00"),
-    Band(151, 200, "unhealthy", _("Bad"), "#ff0000"),
-    Band(201, 300, "veryUnhealthy", _("Very bad"), "#8f3f97"),
-    Band(301, 500, "hazardous", _("Hazardous"), "#7e0023"),
+    Band(0, 50, "good", pgettext_lazy("air quality", "Good"), "#00e400"),
+    Band(51, 100, "moderate", pgettext_lazy("air quality", "Moderate"), "#ffff00"),
+    Band(101, 150, "unhealthyForSensitiveGroups", pgettext_lazy("air quality", "Poor"), "#ff7e00"),
+    Band(151, 200, "unhealthy", pgettext_lazy("air quality", "Bad"), "#ff0000"),
+    Band(201, 300, "veryUnhealthy", pgettext_lazy("air quality", "Very bad"), "#8f3f97"),
+    Band(301, 500, "hazardous", pgettext_lazy("air quality", "Hazardous"), "#7e0023"),
 )
 
 
