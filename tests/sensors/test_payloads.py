@@ -101,3 +101,15 @@ def test_a_payload_that_is_not_an_object_is_refused():
     with pytest.raises(Refusal) as refused:
         parse([1, 2], now=NOW)
     assert refused.value.code == "not_an_entity"
+
+
+def test_a_noise_period_counts_at_its_end():
+    payload = {
+        "type": "NoiseLevelObserved",
+        "refDevice": "tn-noise-1",
+        "LAeq": 58.1,
+        "dateObservedFrom": "2026-11-30T04:00:00Z",
+        "dateObservedTo": "2026-11-30T05:00:00Z",
+    }
+    reading = parse(payload, now=NOW)
+    assert reading.observed_at == dt.datetime(2026, 11, 30, 5, tzinfo=dt.UTC)

@@ -46,7 +46,7 @@ MODELS: dict[str, tuple[frozenset[str], tuple[str, ...]]] = {
     ),
     "NoiseLevelObserved": (
         frozenset({DeviceKind.NOISE}),
-        ("LAeq", "LAmax", "LAS", "LAeq_d", "LA90"),
+        ("LAeq", "LAmax", "LAS", "LAeq_d"),
     ),
 }
 # How far ahead of the server's clock a device's clock may run.
@@ -136,9 +136,13 @@ def parse(payload: Any, *, now: dt.datetime | None = None, retention_days: int =
         reference = str(payload.get("id") or "")
     if not isinstance(reference, str) or not reference:
         raise Refusal("no_device", _("The payload names no device (refDevice or id)."))
-    raw_time, _unit = _unwrap(payload.get("dateObserved"))
+    # NoiseLevelObserved requires dateObservedFrom/To (dateObserved is then optional).
+    raw_time, _unit = _unwrap(payload.get("dateObserved", payload.get("dateObservedTo")))
     if raw_time is None:
-        raise Refusal("no_time", _("dateObserved is missing: say when the values were measured."))
+        raise Refusal(
+            "no_time",
+            _("dateObserved (or dateObservedTo) is missing: say when the values were measured."),
+        )
     observed_at = _time(raw_time)
     now = now or timezone.now()
     if observed_at > now + FUTURE_TOLERANCE:
