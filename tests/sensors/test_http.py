@@ -145,3 +145,11 @@ def test_devices_are_registered_by_the_owners_steward_and_the_token_is_shown_onc
     body |= {"device_id": "api-noise-2", "owner": "SXD"}
     other = client.post("/api/sensors/devices", body, content_type="application/json", **steward)
     assert other.status_code == 403
+
+
+def test_the_open_reads_take_a_fixed_number_of_queries(client, django_assert_max_num_queries):
+    # Whatever the number of stations and readings: devices, the latest times, their values.
+    with django_assert_max_num_queries(6):
+        assert client.get("/api/sensors/devices").status_code == 200
+    with django_assert_max_num_queries(6):
+        assert client.get("/api/sensors/aqi").status_code == 200

@@ -79,7 +79,12 @@ class Observation(models.Model):
                 fields=["device", "observed_at", "property"], name="sensors_one_value_per_time"
             )
         ]
-        indexes = [models.Index(fields=["device", "property", "observed_at"])]
+        # The unique key's index serves reads by device and time; these serve series by
+        # property and the roll-up's scan of what arrived since its last run.
+        indexes = [
+            models.Index(fields=["device", "property", "observed_at"]),
+            models.Index(fields=["received_at"], name="sensors_obs_received"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.device_id} {self.property}={self.value} @ {self.observed_at:%Y-%m-%d %H:%M}"

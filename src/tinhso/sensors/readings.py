@@ -19,6 +19,9 @@ from tinhso.sensors import aqi
 from tinhso.sensors.models import Device, DeviceKind, Observation, Period, Rollup
 
 OFFLINE_AFTER_INTERVALS = 3  # a station is offline after three missed expected intervals
+# How far back `latest` looks: a bounded range of the (device, time) index instead of
+# every raw row; a station silent for longer is offline and shows no latest values.
+LATEST_WINDOW = dt.timedelta(days=2)
 
 
 @dataclass(frozen=True)
@@ -108,11 +111,12 @@ def stations(device_type: str | None = None, now: dt.datetime | None = None) -> 
 
 
 def latest(device_type: str | None = None, now: dt.datetime | None = None) -> list[Latest]:
-    """Each active station (of a type) with the latest value of each of its properties."""
+    """Each active station (of a type) with the latest value of each of its properties
+    sent within `LATEST_WINDOW`."""
     now = now or timezone.now()
     devices = list(_devices(device_type))
     lasts = (
-        Observation.objects.filter(device__in=devices)
+        Observation.objects.filter(device__in=devices, observed_at__gte=now - LATEST_WINDOW)
         .values("device_id", "property")
         .annotate(at=Max("observed_at"))
     )
