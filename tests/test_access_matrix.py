@@ -27,6 +27,7 @@ from tinhso.core.actors import Actor
 from tinhso.feedback import actions as feedback_actions
 from tinhso.feedback.models import Field, Track
 from tinhso.feedback.photos import check_all, check_document, store, store_documents
+from tinhso.sensors import actions as sensor_actions
 from tinhso.units.models import Commune
 from tinhso.warehouse import actions as warehouse_actions
 from tinhso.warehouse.models import Access, IngestJob
@@ -78,6 +79,7 @@ class World:
     documents: dict = field(default_factory=dict)
     jobs: dict = field(default_factory=dict)
     leader_token_id: int = 0
+    device: str = ""
 
 
 def _png():
@@ -149,6 +151,17 @@ def world(db, tmp_path, token_for, settings) -> World:
     for actor, username in ACTORS.items():
         if username:
             w.agency_of[actor] = User.objects.get(username=username).agency_id
+    w.device = sensor_actions.register_device(
+        system,
+        sensor_actions.DeviceDraft(
+            device_id="matrix-aq",
+            kind="air_quality",
+            name="Trạm không khí",
+            lat=10.54,
+            lon=106.41,
+            owner=skhcn,
+        ),
+    )[0].device_id
     token_for("demo.leader", "a token of the leader's")
     w.leader_token_id = ApiToken.objects.filter(user__username="demo.leader").latest("id").pk
     return w
@@ -535,6 +548,40 @@ API: dict[str, Row] = {
         DATASETS,
         data=lambda w, o: "raw:ma,ten\nA3,ba\n",
     ),
+    # Readings come with the device's own token: a person's token is not one.
+    "POST /api/sensors/observations": Row(
+        "POST",
+        fixed("/api/sensors/observations"),
+        lambda w, a, o: "login",
+        data=lambda w, o: {
+            "type": "AirQualityObserved",
+            "refDevice": w.device,
+            "dateObserved": "2026-01-01T00:00:00Z",
+            "pm25": 12.5,
+        },
+    ),
+    "GET /api/sensors/devices": Row("GET", fixed("/api/sensors/devices"), everyone),
+    "POST /api/sensors/devices": Row(
+        "POST",
+        fixed("/api/sensors/devices"),
+        # For SKHCN's devices: its data steward and administrators.
+        lambda w, a, o: guarded(a, has(a, "administrator") or a == "steward"),
+        data=lambda w, o: {
+            "device_id": "matrix-new",
+            "kind": "noise",
+            "name": "Máy đo tiếng ồn",
+            "lat": 10.54,
+            "lon": 106.41,
+            "owner": "SKHCN",
+        },
+    ),
+    "GET /api/sensors/devices/{device_id}": Row(
+        "GET", lambda w, o: f"/api/sensors/devices/{w.device}", everyone
+    ),
+    "GET /api/sensors/devices/{device_id}/series": Row(
+        "GET", lambda w, o: f"/api/sensors/devices/{w.device}/series?property=pm25", everyone
+    ),
+    "GET /api/sensors/aqi": Row("GET", fixed("/api/sensors/aqi"), everyone),
     "GET /api/tokens": Row("GET", fixed("/api/tokens"), token_holder),
     "POST /api/tokens": Row(
         "POST",

@@ -8,6 +8,7 @@
     tinhso units load | convert FILE.csv … | locate LAT LON
     tinhso text train | evaluate | predict …   the text classifier on a labelled CSV
     tinhso data ingest FILE --dataset SLUG … | query "SQL"   the shared data warehouse
+    tinhso sensors listen | simulate [--speed 60]   sensor readings over MQTT
     tinhso manage …                  any Django management command
 
 Every sub-command is a Django management command, so `tinhso manage demo` and

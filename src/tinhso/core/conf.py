@@ -224,6 +224,32 @@ SETTINGS: list[Setting] = [
         "INFO",
         "Log level of the platform's own loggers (DEBUG, INFO, WARNING, ERROR).",
     ),
+    Setting(
+        "TINHSO_MQTT_URL",
+        "",
+        "MQTT broker the sensor subscriber listens to (`mqtt://user:password@host:1883`, "
+        "`mqtts://` for TLS). Empty: `tinhso run` starts an embedded broker on "
+        "`TINHSO_MQTT_EMBEDDED_PORT` and listens there.",
+    ),
+    Setting(
+        "TINHSO_MQTT_EMBEDDED_PORT",
+        "1884",
+        "Port of the embedded MQTT broker (on 127.0.0.1) when `TINHSO_MQTT_URL` is empty.",
+        int,
+    ),
+    Setting(
+        "TINHSO_MQTT_TOPIC_PREFIX",
+        "tinhso/sensors",
+        "First levels of the sensor topics: devices publish to "
+        "`<prefix>/<FIWARE type>/<device id>`.",
+    ),
+    Setting(
+        "TINHSO_SENSOR_RETENTION_DAYS",
+        "90",
+        "Days raw sensor readings are kept; older rows are deleted once folded into the "
+        "hourly and daily roll-ups, which are kept. Readings older than this are refused.",
+        int,
+    ),
 ]
 
 _BY_NAME = {setting.name: setting for setting in SETTINGS}

@@ -1,5 +1,5 @@
 """`tinhso run` (what `make run` calls): migrate, build the demo province if needed, then
-serve the web and run the task worker until Ctrl-C."""
+serve the web, run the task worker and listen to sensors over MQTT until Ctrl-C."""
 
 from __future__ import annotations
 
@@ -31,6 +31,10 @@ class Command(BaseCommand):
             call_command("demo")
         call_command("collectstatic", interactive=False, verbosity=0)
         worker = subprocess.Popen([sys.executable, "-m", "tinhso.cli", "worker"])  # noqa: S603
+        # Sensor readings over MQTT; without TINHSO_MQTT_URL it starts the embedded broker.
+        sensors = subprocess.Popen(  # noqa: S603
+            [sys.executable, "-m", "tinhso.cli", "sensors", "listen"]
+        )
         web = subprocess.Popen(  # noqa: S603
             gunicorn_argv(host, port, *web_processes(), quiet=True)
         )
@@ -39,7 +43,7 @@ class Command(BaseCommand):
                 f"Tỉnh Số đang chạy / running at http://{host}:{port}/  (Ctrl-C để dừng / to stop)"
             )
         )
-        children = [web, worker]
+        children = [web, worker, sensors]
 
         def stop(*_):
             for child in children:
@@ -48,7 +52,8 @@ class Command(BaseCommand):
 
         signal.signal(signal.SIGTERM, stop)
         try:
-            while all(child.poll() is None for child in children):
+            # The sensor listener may stop (its port taken) without stopping the site.
+            while all(child.poll() is None for child in (web, worker)):
                 time.sleep(0.5)
         except KeyboardInterrupt:
             pass

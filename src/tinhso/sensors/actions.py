@@ -1,0 +1,267 @@
+"""Every write of the sensors app: registering devices and their tokens, and storing or
+refusing the readings they send (HTTP and MQTT both end in `receive`).
+
+Registering a device is audited like every staff action. A reading is not: it is data a
+machine sends every few minutes, kept in its own table with its receipt time, and an
+audit entry per reading would bury the log.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import hmac
+import secrets
+from dataclasses import dataclass
+from typing import Any
+
+from django.conf import settings
+from django.db import IntegrityError, transaction
+from django.db.models import F
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from tinhso.core.access import AccessDenied
+from tinhso.core.actions import record, snapshot
+from tinhso.core.actors import Actor
+from tinhso.core.events import emit
+from tinhso.sensors import access
+from tinhso.sensors.models import Device, Observation
+from tinhso.sensors.payloads import Reading, Refusal, fits, parse
+
+TOKEN_PREFIX = "tsd_"  # noqa: S105 - a public prefix, not a secret
+
+
+def token_digest(raw: str) -> str:
+    # Device tokens carry 256 random bits, so a fast hash is enough (as for API tokens).
+    return hashlib.sha256(raw.encode()).hexdigest()
+
+
+def commune_at(lat: float, lon: float):
+    """The home province's commune containing a point (approximate cells until the
+    province uploads its boundaries), or None outside it."""
+    from tinhso.units import province as home_province
+    from tinhso.units.geo import locator
+    from tinhso.units.models import Commune
+
+    province = home_province.home()
+    cell = locator(province).locate(lat, lon) if province else None
+    return Commune.objects.filter(pk=cell.commune_id).first() if cell else None
+
+
+@dataclass(frozen=True)
+class DeviceDraft:
+    """What registering a device needs, built at each entry point (API, admin, demo)."""
+
+    device_id: str
+    kind: str
+    name: str
+    lat: float
+    lon: float
+    owner: Any  # an Agency
+    expected_interval: int = 3600
+    contact: str = ""
+    is_demo: bool = False
+
+
+class DeviceError(Exception):
+    """A device that cannot be registered as asked (the message says why)."""
+
+    def __init__(self, message: str):
+        super().__init__(message)
+        self.message = message
+
+
+@transaction.atomic
+def register_device(actor: Actor, draft: DeviceDraft) -> tuple[Device, str]:
+    """Register a device and give it a token. Returns the device and the raw token, shown
+    once and never stored."""
+    access.require_register(actor, draft.owner)
+    if Device.objects.filter(device_id=draft.device_id).exists():
+        raise DeviceError(
+            _("A device “%(device)s” is already registered.") % {"device": draft.device_id}
+        )
+    raw = TOKEN_PREFIX + secrets.token_urlsafe(32)
+    device = Device.objects.create(
+        device_id=draft.device_id,
+        kind=draft.kind,
+        name=draft.name,
+        lat=draft.lat,
+        lon=draft.lon,
+        commune=commune_at(draft.lat, draft.lon),
+        owner=draft.owner,
+        contact=draft.contact,
+        expected_interval=draft.expected_interval,
+        is_demo=draft.is_demo,
+        token_hash=token_digest(raw),
+    )
+    record(actor, "sensors.register_device", device, after=snapshot(device))
+    emit("sensors.device_registered", actor=actor, device_id=device.pk)
+    return device, raw
+
+
+@transaction.atomic
+def renew_token(actor: Actor, device: Device) -> str:
+    """A new token for `device`; the old one stops working at once."""
+    access.require_register(actor, device.owner)
+    raw = TOKEN_PREFIX + secrets.token_urlsafe(32)
+    Device.objects.filter(pk=device.pk).update(token_hash=token_digest(raw))
+    record(actor, "sensors.renew_token", device, after={"token_hash": "changed"})
+    return raw
+
+
+def device_for_token(raw: str) -> Device | None:
+    """The active device a raw token belongs to, or None."""
+    if not raw.startswith(TOKEN_PREFIX):
+        return None
+    digest = token_digest(raw)
+    device = Device.objects.filter(token_hash=digest, is_active=True).first()
+    # The lookup is by digest; compare again in constant time for the reviewer's peace.
+    if device is None or not hmac.compare_digest(device.token_hash, digest):
+        return None
+    return device
+
+
+@dataclass(frozen=True)
+class Receipt:
+    """What became of one payload: `stored` values (0 for a replay) of `device`."""
+
+    device: Device
+    reading: Reading
+    stored: int
+
+    @property
+    def replay(self) -> bool:
+        return self.stored == 0
+
+
+def refuse(device: Device | None, refusal: Refusal) -> Refusal:
+    """Count a refused payload on its device (when known) and hand the refusal back."""
+    if device is not None:
+        Device.objects.filter(pk=device.pk).update(
+            refused_count=F("refused_count") + 1,
+            last_refusal=refusal.message[:300],
+            last_refused_at=timezone.now(),
+        )
+    return refusal
+
+
+def device_by_id(device_id: str) -> Device | None:
+    """The active device of that id, or None."""
+    return Device.objects.filter(device_id=device_id, is_active=True).first()
+
+
+def receive(payload: Any, *, device: Device | None = None, topic_device: str = "") -> Receipt:
+    """Read and store one payload, or raise a `Refusal` (counted on the device).
+
+    `device` is the device a token proved (HTTP): the payload must be its own. On MQTT the
+    broker authenticated the publisher, and `topic_device` (the topic's last level) must
+    name the payload's device and a registered one.
+    """
+    claimed = device or (device_by_id(topic_device) if topic_device else None)
+    try:
+        reading = parse(payload, retention_days=settings.TINHSO_SENSOR_RETENTION_DAYS)
+    except Refusal as refusal:
+        raise refuse(claimed, refusal) from None
+    if device is None:
+        if topic_device and reading.device_id != topic_device:
+            raise refuse(
+                claimed,
+                Refusal(
+                    "wrong_device",
+                    _("The payload is for device “%(payload)s” but was sent on the topic of "
+                      "“%(topic)s”.") % {"payload": reading.device_id, "topic": topic_device},
+                ),
+            )  # fmt: skip
+        device = claimed or device_by_id(reading.device_id)
+        if device is None:
+            raise Refusal(
+                "unknown_device",
+                _("Unknown device “%(device)s”: register it first.")
+                % {"device": reading.device_id},
+            )
+    elif reading.device_id != device.device_id:
+        raise refuse(
+            device,
+            Refusal(
+                "wrong_device",
+                _("The payload is for device “%(payload)s”, not for this token's “%(device)s”.")
+                % {"payload": reading.device_id, "device": device.device_id},
+            ),
+        )
+    if not fits(reading.entity_type, device.kind):
+        raise refuse(
+            device,
+            Refusal(
+                "wrong_type",
+                _("A %(kind)s device does not send %(type)s.")
+                % {"kind": device.get_kind_display(), "type": reading.entity_type},
+            ),
+        )
+    return Receipt(device, reading, store_reading(device, reading))
+
+
+def store_reading(device: Device, reading: Reading) -> int:
+    """Store a reading whole, in one transaction; returns how many values were new (0 for
+    a replay). Values already stored for the same time are left as they are."""
+    with transaction.atomic():
+        existing = set(
+            Observation.objects.filter(
+                device=device, observed_at=reading.observed_at, property__in=list(reading.values)
+            ).values_list("property", flat=True)
+        )
+        new = [
+            Observation(device=device, observed_at=reading.observed_at, property=name, value=v)
+            for name, v in reading.values.items()
+            if name not in existing
+        ]
+        try:
+            with transaction.atomic():
+                Observation.objects.bulk_create(new)
+        except IntegrityError:
+            # The same reading arrived twice at once (HTTP retry racing MQTT): the other
+            # copy won; store what is still missing, one by one.
+            new = [
+                o
+                for o in new
+                if Observation.objects.get_or_create(
+                    device=device,
+                    observed_at=o.observed_at,
+                    property=o.property,
+                    defaults={"value": o.value},
+                )[1]
+            ]
+        seen = timezone.now()
+        Device.objects.filter(pk=device.pk).update(last_seen_at=seen)
+        device.last_seen_at = seen
+    return len(new)
+
+
+def store_backfill(rows: list[Observation]) -> int:
+    """Many readings at once (the demo's history): skipped where already stored."""
+    Observation.objects.bulk_create(rows, ignore_conflicts=True, batch_size=2000)
+    return len(rows)
+
+
+def purge_raw(now: dt.datetime | None = None) -> int:
+    """Delete raw readings older than the retention that the roll-ups have folded in."""
+    from tinhso.sensors.models import RollupCursor
+
+    cursor = RollupCursor.objects.first()
+    if cursor is None or cursor.read_until is None:
+        return 0
+    now = now or timezone.now()
+    cutoff = now - dt.timedelta(days=settings.TINHSO_SENSOR_RETENTION_DAYS)
+    deleted, _details = Observation.objects.filter(
+        observed_at__lt=cutoff, received_at__lte=cursor.read_until
+    ).delete()
+    return deleted
+
+
+def require_token(device: Device | None) -> Device:
+    if device is None:
+        raise AccessDenied(
+            _("Send the device's token (Authorization: Bearer tsd_… or X-Device-Token)."),
+            needs_sign_in=True,
+        )
+    return device
