@@ -8,6 +8,7 @@ import datetime as dt
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 
@@ -91,6 +92,12 @@ class Indicator(models.Model):
     def __str__(self) -> str:
         return self.name_vi
 
+    @property
+    def name(self) -> str:
+        """The name in the page's language (Vietnamese unless English is chosen)."""
+        english = get_language() == "en" and self.name_en
+        return self.name_en if english else self.name_vi
+
     def status(self, value: float | None) -> str:
         """Good, watch or bad for `value` by the thresholds."""
         if value is None or (self.good is None and self.bad is None):
@@ -169,6 +176,14 @@ class IndicatorValue(models.Model):
 
     def __str__(self) -> str:
         return f"{self.indicator.code} {self.period_start:%Y-%m-%d} {self.value}"
+
+    @property
+    def status(self) -> str:
+        return self.indicator.status(self.value)
+
+    @property
+    def status_label(self) -> str:
+        return Status(self.status).label
 
 
 class EntryStatus(models.TextChoices):
