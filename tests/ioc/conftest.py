@@ -50,7 +50,7 @@ FIBRE_SQL = (
 def fibre_indicator(system, fibre):
     return actions.define_indicator(
         system,
-        code="ho-cap-quang",
+        code="t-cap-quang",
         name_vi="Hộ có cáp quang",
         name_en="Households with fibre",
         sector="digital",

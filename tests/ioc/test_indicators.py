@@ -224,7 +224,7 @@ def test_a_feedback_source_needs_a_measure(system):
 def manual_indicator(system):
     return actions.define_indicator(
         system,
-        code="su-co-attt",
+        code="t-su-co",
         name_vi="Sự cố an toàn thông tin",
         sector="information-security",
         unit="sự cố",

@@ -50,11 +50,11 @@ def test_the_leader_lands_on_the_overview(client):
 
 def test_the_overview_shows_cards_map_alerts_and_feedback(client, board):
     indicator, alert = board
-    page = signed_in(client, "demo.leader").get("/ioc/").content.decode()
-    assert 'id="kpi-ho-cap-quang"' in page
+    page = signed_in(client, "demo.leader").get("/ioc/?indicator=t-cap-quang").content.decode()
+    assert 'id="kpi-t-cap-quang"' in page
     assert "62,2" in page  # 1120 of 1800 households
     assert 'id="ioc-map"' in page and 'role="region"' in page and 'role="img"' not in page
-    assert '"ho-cap-quang"' in page  # the choropleth's data
+    assert '"t-cap-quang"' in page  # the choropleth's data
     assert "Cáp quang thấp ở xã" in page
     assert 'hx-trigger="every 45s"' in page
     assert "/feedback/queue/?state=overdue" in page
@@ -63,7 +63,7 @@ def test_the_overview_shows_cards_map_alerts_and_feedback(client, board):
 def test_the_live_fragment_says_when_it_was_updated(client, board):
     page = signed_in(client, "demo.leader").get("/ioc/live/").content.decode()
     assert 'id="ioc-live"' in page and "<html" not in page
-    assert 'id="kpi-ho-cap-quang"' in page
+    assert 'id="kpi-t-cap-quang"' in page
 
 
 def test_wall_mode_is_dark_and_rotates(client, board):
@@ -74,16 +74,16 @@ def test_wall_mode_is_dark_and_rotates(client, board):
     )
     assert 'class="ioc-screen wall"' in page
     assert (
-        'content="20;url=/ioc/alerts/?wall=1&amp;rotate=overview%2Calerts%2Csector%3Adigital'
-        in page
-    )
+        'rel="next" href="/ioc/alerts/?wall=1&amp;rotate=overview%2Calerts%2Csector%3Adigital'
+        '&amp;every=20" data-wall-seconds="20"'
+    ) in page
     sector = client.get("/ioc/sector/digital/?wall=1&rotate=overview,sector:digital").content
-    assert b'class="wall"' in sector and b"url=/ioc/?wall=1" in sector
+    assert b'class="wall"' in sector and b'href="/ioc/?wall=1' in sector
 
 
 def test_the_sector_page_has_charts_with_thresholds_and_targets(client, board):
     page = signed_in(client, "demo.leader").get("/ioc/sector/digital/").content.decode()
-    assert 'data-figure="fig-ho-cap-quang"' in page
+    assert 'data-figure="fig-t-cap-quang"' in page
     assert '"targets": [{"x": "2030-12-31", "y": 70.0}]' in page
     assert '"good": 70.0' in page and '"bad": 50.0' in page
     assert "/ioc/commune/27712/" in page
@@ -133,7 +133,8 @@ def test_the_leader_sees_the_console_without_buttons(client, board):
 def test_the_kpi_export_is_ngsi_ld(client, board):
     indicator, _alert = board
     body = signed_in(client, "demo.leader").get("/api/ioc/kpi?sector=digital").json()
-    (kpi,) = body
+    (kpi,) = [e for e in body if e["id"].endswith(":t-cap-quang")]
+    assert all(e["type"] == "KeyPerformanceIndicator" for e in body)
     assert kpi["id"].startswith("urn:ngsi-ld:KeyPerformanceIndicator:")
     assert kpi["type"] == "KeyPerformanceIndicator"
     assert kpi["kpiValue"]["type"] == "Property"

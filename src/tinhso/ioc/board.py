@@ -110,7 +110,7 @@ def map_data(indicator: Indicator) -> dict:
         "indicator": indicator.code,
         "name": indicator.name_vi,
         "unit": indicator.unit,
-        "period": period.isoformat() if period else None,
+        "period": timezone.localtime(period).date().isoformat() if period else None,
         "direction": indicator.direction,
         "good": indicator.good,
         "bad": indicator.bad,

@@ -20,7 +20,7 @@ from tinhso.core.actors import actor_from_request
 from tinhso.feedback import stats
 from tinhso.ioc import access, actions, board, periods
 from tinhso.ioc.forms import EntryForm
-from tinhso.ioc.models import LIVE_STATES, AlertState, EntryStatus, Sector
+from tinhso.ioc.models import LIVE_STATES, AlertState, EntryStatus, IndicatorValue, Sector
 from tinhso.units import province as home_province
 
 WALL_SECONDS = 30
@@ -73,9 +73,12 @@ def overview(request: HttpRequest) -> HttpResponse:
     chosen indicator, open alerts and the feedback hub's situation."""
     actor = actor_from_request(request)
     indicators = access.indicators_for_viewer(actor)
-    mappable = [
-        i for i in indicators.order_by("sector", "order") if i.values.exclude(commune=None).exists()
-    ]
+    by_commune = set(
+        IndicatorValue.objects.filter(commune__isnull=False)
+        .values_list("indicator_id", flat=True)
+        .distinct()
+    )
+    mappable = [i for i in indicators.order_by("order", "code") if i.pk in by_commune]
     chosen = next((i for i in mappable if i.code == request.GET.get("indicator")), None)
     chosen = (
         chosen or next((i for i in mappable if i.key), None) or (mappable[0] if mappable else None)
@@ -138,7 +141,6 @@ def sector(request: HttpRequest, sector: str) -> HttpResponse:
 
 def commune(request: HttpRequest, code: str) -> HttpResponse:
     """A commune's latest value of every indicator that has values by commune."""
-    from tinhso.ioc.models import IndicatorValue
     from tinhso.units.models import Commune
 
     actor = actor_from_request(request)
