@@ -80,6 +80,7 @@ class World:
     jobs: dict = field(default_factory=dict)
     leader_token_id: int = 0
     device: str = ""
+    ioc: dict = field(default_factory=dict)
 
 
 def _png():
@@ -162,9 +163,45 @@ def world(db, tmp_path, token_for, settings) -> World:
             owner=skhcn,
         ),
     )[0].device_id
+    w.ioc = ioc_world(system, skhcn, commune)
     token_for("demo.leader", "a token of the leader's")
     w.leader_token_id = ApiToken.objects.filter(user__username="demo.leader").latest("id").pk
     return w
+
+
+def ioc_world(system, agency, commune) -> dict:
+    """An indicator with an approved value, one waiting for approval, and an open alert."""
+    import datetime as dt
+
+    from tinhso.ioc import actions as ioc_actions
+    from tinhso.ioc.models import AlertRule
+
+    indicator = ioc_actions.define_indicator(
+        system,
+        code="m-indicator",
+        name_vi="Chỉ số",
+        sector="health",
+        period="month",
+        owner=agency,
+        source_kind="manual",
+        key=True,
+    )
+    steward = Actor.for_user(User.objects.get(username="demo.steward"))
+    link = {"evidence_link": "https://example.org/bao-cao", "value": 1, "commune": commune}
+    approved = ioc_actions.enter_value(
+        steward, indicator, period_start=dt.datetime(2026, 10, 1, tzinfo=dt.UTC), **link
+    )
+    ioc_actions.decide_value(system, approved, approve=True)
+    pending = ioc_actions.enter_value(
+        steward, indicator, period_start=dt.datetime(2026, 11, 1, tzinfo=dt.UTC), **link
+    )
+    rule = AlertRule.objects.create(name="m-rule", kind="overdue", params={"limit": 0})
+    alert = ioc_actions.raise_alert(system, rule, title="m-alert", evidence={})[0]
+    return {
+        "value": indicator.values.get().pk,
+        "entry": pending.pk,
+        "alert": alert.pk,
+    }
 
 
 # --- who may see what -------------------------------------------------------------------
@@ -395,6 +432,36 @@ PAGES: dict[str, Row] = {
         ),
         ("assigned", "received"),
     ),
+    "ioc_overview": Row("GET", fixed("/ioc/"), lambda w, a, o: ioc_viewer(a)),
+    "ioc_live": Row("GET", fixed("/ioc/live/"), lambda w, a, o: ioc_viewer(a)),
+    "ioc_sector": Row("GET", fixed("/ioc/sector/health/"), lambda w, a, o: ioc_viewer(a)),
+    "ioc_commune": Row("GET", fixed("/ioc/commune/27712/"), lambda w, a, o: ioc_viewer(a)),
+    "ioc_value": Row(
+        "GET", lambda w, o: f"/ioc/value/{w.ioc['value']}/", lambda w, a, o: ioc_viewer(a)
+    ),
+    "ioc_alerts": Row("GET", fixed("/ioc/alerts/"), lambda w, a, o: ioc_viewer(a)),
+    "ioc_alert_acknowledge": Row(
+        "POST",
+        lambda w, o: f"/ioc/alerts/{w.ioc['alert']}/acknowledge/",
+        lambda w, a, o: guarded(a, has(a, "operator", "supervisor")),
+    ),
+    "ioc_alert_resolve": Row(
+        "POST",
+        lambda w, o: f"/ioc/alerts/{w.ioc['alert']}/resolve/",
+        lambda w, a, o: guarded(a, has(a, "operator", "supervisor")),
+        data=lambda w, o: {"resolution": "x"},
+    ),
+    "ioc_entries": Row(
+        "GET",
+        fixed("/ioc/values/"),
+        lambda w, a, o: guarded(a, has(a, "handler", "data_steward", "supervisor")),
+    ),
+    "ioc_entry_decide": Row(
+        "POST",
+        lambda w, o: f"/ioc/values/{w.ioc['entry']}/decide/",
+        lambda w, a, o: guarded(a, has(a, "supervisor")),
+        data=lambda w, o: {"decision": "approve"},
+    ),
     "warehouse_catalogue": Row("GET", fixed("/data/"), everyone),
     "warehouse_mine": Row(
         "GET", fixed("/data/mine/"), lambda w, a, o: guarded(a, has(a, "data_steward"))
@@ -449,6 +516,10 @@ PAGES: dict[str, Row] = {
 }
 
 
+def ioc_viewer(a):
+    return guarded(a, has(a, "leader", "supervisor", "operator"))
+
+
 def token_holder(w, a, o):
     return guarded(a, a != "anonymous")
 
@@ -458,6 +529,7 @@ def api_report(w, a, o):
 
 
 API: dict[str, Row] = {
+    "GET /api/ioc/kpi": Row("GET", fixed("/api/ioc/kpi"), lambda w, a, o: ioc_viewer(a)),
     "GET /api/units/provinces": Row("GET", fixed("/api/units/provinces"), everyone),
     "GET /api/units/provinces/{code}": Row("GET", fixed("/api/units/provinces/80"), everyone),
     "GET /api/units/communes": Row("GET", fixed("/api/units/communes?province=80"), everyone),

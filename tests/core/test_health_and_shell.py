@@ -109,7 +109,7 @@ def test_public_api_is_rate_limited_per_address(client, settings):
         ("demo.operator", "/feedback/queue/?state=received"),
         ("demo.handler", "/feedback/queue/"),
         ("demo.steward", "/data/mine/"),
-        ("demo.leader", "/feedback/scorecards/"),
+        ("demo.leader", "/ioc/"),
         ("demo.admin", "/"),
     ],
 )

@@ -14,6 +14,7 @@ from tinhso.core.access import AccessDenied, NotFound
 from tinhso.core.api import router as core_router
 from tinhso.core.throttle import PublicRateThrottle
 from tinhso.feedback.api import router as feedback_router
+from tinhso.ioc.api import router as ioc_router
 from tinhso.sensors.api import router as sensors_router
 from tinhso.units.api import router as units_router
 from tinhso.units.lookup import Ambiguous, ConversionError
@@ -89,6 +90,7 @@ api.add_router("/agencies", agencies_router, tags=["agencies"])
 api.add_router("/feedback", feedback_router, tags=["feedback"])
 api.add_router("/data", warehouse_router, tags=["data warehouse"])
 api.add_router("/sensors", sensors_router, tags=["sensors"])
+api.add_router("/ioc", ioc_router, auth=signed_in, tags=["operations centre"])
 api.add_router("/tokens", tokens_router, tags=["tokens"])
 api.add_router("", account_router, tags=["account"])
 api.add_router("", core_router, auth=signed_in, tags=["audit"])

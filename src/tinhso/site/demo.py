@@ -19,6 +19,7 @@ DEMO_STEPS = [
     "tinhso.feedback.demo:seed_classifier",
     "tinhso.warehouse.demo",
     "tinhso.sensors.demo",
+    "tinhso.ioc.demo",
 ]
 
 

@@ -25,6 +25,7 @@ urlpatterns = [
     path("tiles/<int:z>/<int:x>/<int:y>", units_views.basemap_tile, name="basemap_tile"),
     path("feedback/", include("tinhso.feedback.urls")),
     path("data/", include("tinhso.warehouse.urls")),
+    path("ioc/", include("tinhso.ioc.urls")),
     path("open311/v2/", include("tinhso.feedback.open311")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),

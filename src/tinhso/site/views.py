@@ -47,7 +47,7 @@ WORK = [
     ("supervisor", "feedback_queue", ""),
     ("handler", "feedback_queue", ""),
     ("data_steward", "warehouse_mine", ""),
-    ("leader", "feedback_scorecards", ""),
+    ("leader", "ioc_overview", ""),
 ]
 
 

@@ -1,0 +1,236 @@
+"""Every write of the operations centre, each with its audit entry (and event)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from tinhso.core.access import AccessDenied
+from tinhso.core.actions import record, snapshot
+from tinhso.core.actors import Actor
+from tinhso.core.events import emit
+from tinhso.ioc import access, sources
+from tinhso.ioc.models import (
+    LIVE_STATES,
+    Alert,
+    AlertRule,
+    AlertState,
+    EntryStatus,
+    Indicator,
+    ManualEntry,
+    Target,
+)
+
+
+@transaction.atomic
+def define_indicator(actor: Actor, *, code: str, **fields: Any) -> Indicator:
+    """Create or change the indicator `code`; its source configuration is checked first
+    (a query must run and give period, commune and value)."""
+    if not actor.has_role("administrator"):
+        raise AccessDenied(_("Only administrators define indicators."))
+    sources.validate(fields.get("source_kind", ""), fields.get("source_config") or {})
+    indicator = Indicator.objects.filter(code=code).first()
+    before = snapshot(indicator) if indicator else None
+    if indicator is None:
+        indicator = Indicator.objects.create(code=code, **fields)
+    else:
+        for name, value in fields.items():
+            setattr(indicator, name, value)
+        indicator.save()
+    record(actor, "ioc.define_indicator", indicator, before=before, after=snapshot(indicator))
+    return indicator
+
+
+@transaction.atomic
+def set_target(
+    actor: Actor,
+    indicator: Indicator,
+    *,
+    value: float,
+    deadline: dt.date,
+    baseline: float | None = None,
+    baseline_date: dt.date | None = None,
+    note: str = "",
+) -> Target:
+    """Add a target (the deadline's existing one is replaced)."""
+    if not actor.has_role("administrator"):
+        raise AccessDenied(_("Only administrators set targets."))
+    target, _created = Target.objects.update_or_create(
+        indicator=indicator,
+        deadline=deadline,
+        defaults={
+            "value": value,
+            "baseline": baseline,
+            "baseline_date": baseline_date,
+            "note": note,
+        },
+    )
+    record(actor, "ioc.set_target", target, after=snapshot(target))
+    return target
+
+
+def record_computation(actor: Actor, indicator: Indicator, stored: int) -> None:
+    """One audit entry per computation that changed values (not one per value)."""
+    if stored:
+        record(actor, "ioc.compute", indicator, after={"values": stored})
+
+
+# --- values entered by hand -------------------------------------------------------------
+
+
+@transaction.atomic
+def enter_value(
+    actor: Actor,
+    indicator: Indicator,
+    *,
+    period_start: dt.datetime,
+    value: float,
+    commune=None,
+    evidence_file=None,
+    evidence_link: str = "",
+    note: str = "",
+) -> ManualEntry:
+    """An agency's value with its evidence (a file or a link), waiting for approval."""
+    if not access.indicators_for_entry(actor).filter(pk=indicator.pk).exists():
+        raise AccessDenied(_("Values of this indicator are entered by its owner agency."))
+    if not evidence_file and not evidence_link:
+        raise ValueError(_("Attach the evidence: a file or a link."))
+    entry = ManualEntry(
+        indicator=indicator,
+        period_start=period_start,
+        commune=commune,
+        value=value,
+        evidence_link=evidence_link,
+        note=note,
+        entered_by=actor.user,
+    )
+    if evidence_file:
+        entry.evidence_file.save(evidence_file.name, evidence_file, save=False)
+    entry.save()
+    record(actor, "ioc.enter_value", entry, after=snapshot(entry))
+    emit("ioc.value_entered", actor=actor, entry_id=entry.pk)
+    return entry
+
+
+@transaction.atomic
+def decide_value(
+    actor: Actor, entry: ManualEntry, *, approve: bool, reason: str = ""
+) -> ManualEntry:
+    """A supervisor approves (the value counts from now) or rejects an entered value."""
+    entry = access.entry_for_approver(actor, entry.pk)
+    if entry.status != EntryStatus.PENDING:
+        raise ValueError(_("This value has already been decided."))
+    before = snapshot(entry, ["status"])
+    entry.status = EntryStatus.APPROVED if approve else EntryStatus.REJECTED
+    entry.decided_by = actor.user
+    entry.decided_at = timezone.now()
+    entry.reason = reason
+    entry.save()
+    record(actor, "ioc.decide_value", entry, before=before, after=snapshot(entry, ["status"]))
+    if approve:
+        from tinhso.ioc.computation import compute
+
+        outcome = compute(entry.indicator)
+        record_computation(actor, entry.indicator, outcome.stored)
+    return entry
+
+
+# --- alerts -----------------------------------------------------------------------------
+
+
+def raise_alert(
+    actor: Actor,
+    rule: AlertRule,
+    *,
+    commune=None,
+    title: str,
+    evidence: dict,
+    now: dt.datetime | None = None,
+) -> tuple[Alert, bool]:
+    """Open an alert for `rule` at the place, or, when one is still open or acknowledged
+    there, refresh its evidence. Returns (alert, created)."""
+    now = now or timezone.now()
+    live = Alert.objects.filter(rule=rule, commune=commune, state__in=LIVE_STATES)
+    try:
+        with transaction.atomic():
+            alert = live.first()
+            if alert is not None:
+                alert.evidence, alert.last_seen_at, alert.title = evidence, now, title
+                alert.save(update_fields=["evidence", "last_seen_at", "title"])
+                return alert, False
+            alert = Alert.objects.create(
+                rule=rule,
+                commune=commune,
+                severity=rule.severity,
+                title=title[:300],
+                evidence=evidence,
+                opened_at=now,
+                last_seen_at=now,
+            )
+            record(actor, "ioc.raise_alert", alert, after=snapshot(alert))
+    except IntegrityError:  # another evaluation opened it meanwhile
+        return live.get(), False
+    emit("ioc.alert_raised", actor=actor, alert_id=alert.pk)
+    return alert, True
+
+
+def _transition(actor: Actor, alert: Alert, action: str, **changes: Any) -> Alert:
+    before = snapshot(alert, list(changes))
+    for name, value in changes.items():
+        setattr(alert, name, value)
+    alert.save(update_fields=list(changes))
+    record(actor, action, alert, before=before, after=snapshot(alert, list(changes)))
+    emit(action, actor=actor, alert_id=alert.pk)
+    return alert
+
+
+@transaction.atomic
+def acknowledge_alert(actor: Actor, alert: Alert) -> Alert:
+    """Someone on duty has taken the alert in hand."""
+    alert = access.alert_for_handler(actor, alert.pk)
+    if alert.state != AlertState.OPEN:
+        raise ValueError(_("Only an open alert can be acknowledged."))
+    return _transition(
+        actor,
+        alert,
+        "ioc.acknowledge_alert",
+        state=AlertState.ACKNOWLEDGED,
+        acknowledged_at=timezone.now(),
+        acknowledged_by=actor.label[:200],
+    )
+
+
+@transaction.atomic
+def resolve_alert(actor: Actor, alert: Alert, *, resolution: str = "") -> Alert:
+    """The situation is dealt with; a new occurrence will open a new alert."""
+    alert = access.alert_for_handler(actor, alert.pk)
+    if alert.state == AlertState.RESOLVED:
+        raise ValueError(_("This alert is already resolved."))
+    changes: dict[str, Any] = {
+        "state": AlertState.RESOLVED,
+        "resolved_at": timezone.now(),
+        "resolved_by": actor.label[:200],
+        "resolution": resolution,
+    }
+    if alert.acknowledged_at is None:
+        changes |= {"acknowledged_at": changes["resolved_at"], "acknowledged_by": actor.label[:200]}
+    return _transition(actor, alert, "ioc.resolve_alert", **changes)
+
+
+@transaction.atomic
+def escalate_alert(actor: Actor, alert: Alert, now: dt.datetime | None = None) -> Alert:
+    """Not acknowledged in time: flagged, and the rule's next role is told (the event
+    `ioc.alert_escalated` carries the role; the console shows the flag)."""
+    alert = _transition(actor, alert, "ioc.escalate_alert", escalated_at=now or timezone.now())
+    emit(
+        "ioc.notify_role",
+        actor=actor,
+        role=alert.rule.escalate_to_role,
+        alert_id=alert.pk,
+        title=alert.title,
+    )
+    return alert

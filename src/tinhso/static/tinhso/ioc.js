@@ -1,0 +1,110 @@
+// The operations centre: the overview's map of communes coloured by an indicator (with
+// its legend; a click opens the commune's figures) and the sector pages' trend charts with
+// thresholds and targets.
+(function () {
+  "use strict";
+  var STATUS = { good: "#1e6b36", watch: "#d08c00", bad: "#b3261e" };
+  var SHADES = ["#deebf7", "#9ecae1", "#4292c6", "#2171b5", "#08306b"];
+  var NONE = "#c9d1da";
+
+  function t(vi, en) { return window.TinhSoMaps ? TinhSoMaps.t(vi, en) : vi; }
+  function number(v) { return (Math.round(v * 10) / 10).toLocaleString(document.documentElement.lang || "vi"); }
+
+  function colourer(data) {
+    var values = Object.keys(data.values).map(function (k) { return data.values[k].value; }).sort(function (a, b) { return a - b; });
+    if (data.good !== null || data.bad !== null) {
+      return {
+        colour: function (item) { return item ? (STATUS[item.status] || NONE) : NONE; },
+        legend: [[STATUS.good, t("Tốt", "Good")], [STATUS.watch, t("Theo dõi", "Watch")], [STATUS.bad, t("Xấu", "Bad")], [NONE, t("Chưa có số liệu", "No value")]]
+      };
+    }
+    var breaks = [1, 2, 3, 4].map(function (i) { return values[Math.floor(i * values.length / 5)]; });
+    function shade(v) { var i = 0; while (i < breaks.length && v >= breaks[i]) { i++; } return SHADES[i]; }
+    var legend = [];
+    var lows = [values[0]].concat(breaks);
+    SHADES.forEach(function (c, i) { if (lows[i] !== undefined) { legend.push([c, "≥ " + number(lows[i]) + " " + data.unit]); } });
+    legend.push([NONE, t("Chưa có số liệu", "No value")]);
+    return { colour: function (item) { return item ? shade(item.value) : NONE; }, legend: legend };
+  }
+
+  function legendControl(map, data, scale) {
+    var control = L.control({ position: "bottomright" });
+    control.onAdd = function () {
+      var box = L.DomUtil.create("div", "map-legend ioc-legend");
+      var title = document.createElement("strong");
+      title.textContent = data.name + (data.unit ? " (" + data.unit + ")" : "");
+      box.appendChild(title);
+      scale.legend.forEach(function (entry) {
+        var row = document.createElement("div");
+        var swatch = document.createElement("span");
+        swatch.className = "swatch";
+        swatch.style.background = entry[0];
+        row.appendChild(swatch);
+        row.appendChild(document.createTextNode(" " + entry[1]));
+        box.appendChild(row);
+      });
+      return box;
+    };
+    control.addTo(map);
+  }
+
+  function drawMap(el) {
+    var data = JSON.parse(document.getElementById(el.dataset.values).textContent);
+    var scale = colourer(data);
+    var map = TinhSoMaps.baseMap(el);
+    map.setView([11.3, 106.1], 9);
+    fetch(el.dataset.geojson, { headers: { Accept: "application/json" } })
+      .then(function (r) { return r.json(); })
+      .then(function (fc) {
+        var layer = L.geoJSON(fc, {
+          style: function (f) {
+            var item = data.values[f.properties.code];
+            return { color: "#33414f", weight: 0.8, fillColor: scale.colour(item), fillOpacity: 0.75 };
+          },
+          onEachFeature: function (f, l) {
+            var item = data.values[f.properties.code];
+            l.bindTooltip(f.properties.name + ": " + (item ? number(item.value) + " " + data.unit : "—"));
+            l.on("click", function () {
+              window.location.href = el.dataset.communeUrl.replace("CODE", f.properties.code);
+            });
+          }
+        }).addTo(map);
+        if (layer.getLayers().length) { map.fitBounds(layer.getBounds()); }
+        el.dataset.ready = "1";
+      }).catch(function () {});
+    legendControl(map, data, scale);
+  }
+
+  function drawChart(el) {
+    var fig = JSON.parse(document.getElementById(el.dataset.figure).textContent);
+    var dark = document.body.classList.contains("wall");
+    var ink = dark ? "#f1f4f8" : "#1b1f24";
+    var traces = [{ x: fig.x, y: fig.y, type: "scatter", mode: "lines+markers", name: t("Giá trị", "Value"),
+                    line: { color: dark ? "#7fb8ff" : "#0b4f9c" } }];
+    if (fig.targets.length) {
+      traces.push({ x: fig.targets.map(function (p) { return p.x; }), y: fig.targets.map(function (p) { return p.y; }),
+                    type: "scatter", mode: "markers", name: t("Mục tiêu", "Target"),
+                    marker: { symbol: "diamond", size: 11, color: "#8a1010" } });
+    }
+    var shapes = [];
+    [["good", STATUS.good], ["bad", STATUS.bad]].forEach(function (pair) {
+      if (fig[pair[0]] !== null) {
+        shapes.push({ type: "line", xref: "paper", x0: 0, x1: 1, y0: fig[pair[0]], y1: fig[pair[0]],
+                      line: { color: pair[1], dash: "dash", width: 1.5 } });
+      }
+    });
+    window.Plotly.newPlot(el, traces, {
+      margin: { l: 48, r: 12, t: 8, b: 36 }, height: 260, shapes: shapes, showlegend: true,
+      legend: { orientation: "h", y: -0.2 }, paper_bgcolor: "rgba(0,0,0,0)", plot_bgcolor: "rgba(0,0,0,0)",
+      font: { color: ink }, yaxis: { title: { text: fig.unit } }
+    }, { displayModeBar: false, responsive: true });
+  }
+
+  function start() {
+    var mapEl = document.getElementById("ioc-map");
+    if (mapEl && window.L && window.TinhSoMaps) { drawMap(mapEl); }
+    if (window.Plotly) { document.querySelectorAll(".ioc-chart").forEach(drawChart); }
+  }
+
+  if (document.readyState === "loading") { document.addEventListener("DOMContentLoaded", start); } else { start(); }
+})();

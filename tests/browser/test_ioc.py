@@ -1,0 +1,72 @@
+"""The operations centre in a real browser: the leader lands on the overview, which fits
+a 1920 × 1080 screen without scrolling, with its cards and map, axe-clean; the wall is
+dark; a phone does not scroll sideways; an operator acknowledges an alert."""
+
+import pytest
+from playwright.sync_api import expect
+
+from tests.browser.conftest import accessibility_violations, shot
+from tests.browser.test_phone import PHONE, check, phone, sign_in
+from tinhso.ioc.models import Alert, AlertState
+
+pytestmark = pytest.mark.browser
+
+FULL_HD = {"width": 1920, "height": 1080}
+
+
+def test_the_leader_overview_fits_one_screen_and_the_wall_is_dark(browser, live_server, demo):
+    context = browser.new_context(viewport=FULL_HD, locale="vi-VN")
+    page = context.new_page()
+    page.set_default_timeout(15_000)
+    sign_in(page, live_server.url, "demo.leader", demo)
+    page.wait_for_url("**/ioc/")
+    expect(page.locator(".kpi").first).to_be_visible()
+    assert page.locator(".kpi").count() >= 6
+    expect(page.locator("#ioc-map")).to_have_attribute("data-ready", "1")
+    expect(page.locator("#ioc-map .leaflet-interactive").first).to_be_visible()
+    expect(page.locator(".ioc-legend")).to_be_visible()
+    expect(page.locator(".updated")).to_contain_text(":")
+    height = page.evaluate("document.documentElement.scrollHeight")
+    assert height <= FULL_HD["height"], f"the overview scrolls ({height} px)"
+    assert accessibility_violations(page) == []
+    shot(page, "ioc-overview")
+
+    page.goto(live_server.url + "/ioc/?wall=1&rotate=overview,alerts")
+    background = page.evaluate("getComputedStyle(document.body).backgroundColor")
+    assert background == "rgb(13, 17, 23)"
+    expect(page.locator(".site-header")).to_be_hidden()
+    following = page.locator("link[data-wall-seconds]")
+    assert following.get_attribute("href").startswith("/ioc/alerts/?wall=1")
+    assert following.get_attribute("data-wall-seconds") == "30"
+    assert accessibility_violations(page) == []
+    shot(page, "ioc-wall")
+
+    page.goto(live_server.url + "/ioc/sector/public-services/")
+    expect(page.locator(".ioc-chart .main-svg").first).to_be_visible()
+    assert accessibility_violations(page) == []
+    context.close()
+
+    context, small = phone(browser)
+    sign_in(small, live_server.url, "demo.leader", demo)
+    small.wait_for_url("**/ioc/")
+    for path in ("/ioc/", "/ioc/sector/public-services/", "/ioc/alerts/"):
+        check(small, live_server.url + path)
+    assert PHONE["width"] == 390
+    context.close()
+
+
+def test_an_operator_acknowledges_an_alert(page, demo):
+    alert = Alert.objects.filter(state=AlertState.OPEN).first()
+    assert alert is not None  # the demo opens one
+    sign_in(page, page.base, "demo.operator", demo)
+    page.goto(page.base + "/ioc/alerts/")
+    item = page.locator(f"#alert-{alert.pk}")
+    expect(item.locator(".sop")).to_be_visible()
+    assert accessibility_violations(page) == []
+    item.get_by_role("button", name="Acknowledge").or_(
+        item.get_by_role("button", name="Xác nhận đã nhận")
+    ).click()
+    page.wait_for_url("**/ioc/alerts/")
+    expect(page.locator(f"#alert-{alert.pk}")).to_contain_text("demo.operator")
+    alert.refresh_from_db()
+    assert alert.state == AlertState.ACKNOWLEDGED
