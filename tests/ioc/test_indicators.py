@@ -239,7 +239,7 @@ def test_a_manual_value_counts_once_approved(manual_indicator):
     steward = Actor.for_user(User.objects.get(username="demo.steward"))  # Sở KH&CN
     supervisor = Actor.for_user(User.objects.get(username="demo.supervisor"))
     period = periods.floor(dt.date(2026, 10, 1), "month")
-    with pytest.raises(ValueError, match="evidence"):
+    with pytest.raises(ValueError, match="minh chứng"):
         actions.enter_value(steward, manual_indicator, period_start=period, value=3)
     entry = actions.enter_value(
         steward,

@@ -136,3 +136,22 @@ def figure(indicator: Indicator) -> dict:
         "unit": indicator.unit,
         "targets": [{"x": t.deadline.isoformat(), "y": t.value} for t in indicator.targets.all()],
     }
+
+
+@dataclass(frozen=True)
+class Air:
+    """Air quality now: the stations with the worst hourly VN_AQI first, and how many
+    stations have gone quiet."""
+
+    worst: list
+    stations: int
+    offline: int
+
+
+def air_now(shown: int = 4) -> Air:
+    from tinhso.sensors import readings
+
+    now = readings.aqi_now()
+    ranked = sorted(now.values(), key=lambda s: s.value, reverse=True)
+    quiet = [s for s in readings.offline_devices() if s.kind == "air_quality"]
+    return Air(ranked[:shown], len(readings.stations("air_quality")), len(quiet))

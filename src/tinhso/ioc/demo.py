@@ -94,8 +94,13 @@ CATALOGUE = [
      "index (VN_AQI)", "environment", "AQI", "lower", "day", 50, 101, "sql",
      {"sql": _by_commune("avg(aqi)", '"quan-trac-khong-khi"',
                          period="date_trunc('day', CAST(thoi_gian AS TIMESTAMP))")},
-     True, "SNNMT", "Trung bình ngày của AQI giờ tại các trạm quan trắc (QĐ 1459/QĐ-TCMT: "
+     False, "SNNMT", "Trung bình ngày của AQI giờ tại các trạm quan trắc (QĐ 1459/QĐ-TCMT: "
      "0–50 tốt, 51–100 trung bình, từ 101 kém).", "Kho dữ liệu: Quan trắc chất lượng không khí"),
+    ("aqi-tram", "VN_AQI ngày cao nhất tại các trạm quan trắc tự động", "Highest daily VN_AQI "
+     "at the automatic monitoring stations", "environment", "AQI", "lower", "day", 50, 101,
+     "sensors", {"measure": "aqi"}, True, "SNNMT", "VN_AQI ngày của từng trạm từ số liệu giờ "
+     "(QĐ 1459/QĐ-TCMT); giá trị của xã và của tỉnh là trạm xấu nhất.",
+     "Trạm quan trắc tự động (MQTT, FIWARE AirQualityObserved)"),
     ("tram-y-te-dat-chuan", "Trạm y tế xã đạt chuẩn quốc gia", "Commune health stations meeting "
      "the national standard", "health", "%", "higher", "year", 90, 70, "sql",
      {"sql": _by_commune("100.0 * avg(CASE WHEN " + TRUE.format(c="dat_chuan_quoc_gia")
@@ -193,6 +198,10 @@ RULES = [
      "1. Thông báo UBND xã, phường nơi có trạm; khuyến cáo người dân, nhất là người già, trẻ "
      "em, hạn chế ra ngoài.\n2. Gọi trực ban Sở Nông nghiệp và Môi trường để kiểm tra nguồn "
      "thải.\n3. Đăng khuyến cáo trên cổng thông tin và ứng dụng công dân.", 30, "leader"),
+    ("Trạm quan trắc báo không khí kém (VN_AQI ngày từ 101)", "threshold", "aqi-tram", {},
+     "critical", "1. Thông báo UBND xã, phường nơi có trạm; khuyến cáo người dân hạn chế ra "
+     "ngoài.\n2. Gọi trực ban Sở Nông nghiệp và Môi trường kiểm tra nguồn thải quanh trạm.",
+     30, "leader"),
     ("Phản ánh tăng đột biến tại một xã", "feedback_spike", None,
      {"days": 1, "factor": 3, "min_reports": 4}, "warning",
      "1. Xem các phản ánh mới của lĩnh vực tại xã.\n2. Gọi UBND xã xác minh tại chỗ.\n"

@@ -235,8 +235,58 @@ def compute_manual(indicator, start: dt.datetime, end: dt.datetime) -> Result:
     )
 
 
+# --- sensors ----------------------------------------------------------------------------
+
+SENSOR_MEASURES = ("aqi",)
+
+
+def validate_sensors(config: dict) -> None:
+    if config.get("measure") not in SENSOR_MEASURES:
+        raise SourceError(
+            _("Choose the measure: %(choices)s") % {"choices": ", ".join(SENSOR_MEASURES)}
+        )
+
+
+def compute_sensors(indicator, start: dt.datetime, end: dt.datetime) -> Result:
+    """The daily VN_AQI of the air-quality stations (1459/QĐ-TCMT, from their hourly
+    roll-ups): each commune's worst station, and the province's worst, per local day."""
+    from tinhso.sensors import readings
+
+    stations = readings.stations("air_quality")
+    days = readings.days_with_readings("air_quality", start, end)
+    worst: dict[tuple[dt.datetime, str | None], float] = {}
+    read: dict[str, list[str]] = {}
+    for day in days:
+        period = periods.floor(day, "day")
+        for station in stations:
+            index = readings.aqi_day(station.device_id, day)
+            if index is None:
+                continue
+            read.setdefault(station.device_id, []).append(day.isoformat())
+            for place in (station.commune_code, None):
+                if place is None and (period, None) in worst:
+                    worst[(period, None)] = max(worst[(period, None)], index.value)
+                elif (period, place) in worst:
+                    worst[(period, place)] = max(worst[(period, place)], index.value)
+                else:
+                    worst[(period, place)] = float(index.value)
+    points = [Point(period, place, value) for (period, place), value in worst.items()]
+    return Result(
+        points,
+        {
+            "kind": "sensors",
+            "measure": "aqi",
+            "method": "1459/QĐ-TCMT daily VN_AQI; the worst station of each place",
+            "stations": {device: len(read[device]) for device in sorted(read)},
+            "from": start.isoformat(),
+            "to": end.isoformat(),
+        },
+    )
+
+
 register("sql", validate_sql, compute_sql)
 register("feedback", validate_feedback, compute_feedback)
 register("manual", validate_manual, compute_manual)
+register("sensors", validate_sensors, compute_sensors)
 # "sensors": register it here with the sensors' reading interface
 # (tinhso.sensors.readings) once that app publishes it.

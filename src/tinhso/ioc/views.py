@@ -64,6 +64,7 @@ def _live(actor) -> dict:
         "open_alerts": list(alerts.order_by("-opened_at")[:6]),
         "open_alert_count": alerts.count(),
         "feedback": stats.situation(),
+        "air": board.air_now(),
         "updated_at": timezone.localtime(),
     }
 

@@ -247,6 +247,27 @@ def aqi_day(device: Device | str, day: dt.date) -> aqi.AQI | None:
     return aqi.daily(pm_means=pm_means, max_hourly=max_hourly, o3_max_8h=o3_8h)
 
 
+def days_with_readings(
+    device_type: str | None, start: dt.datetime, end: dt.datetime
+) -> list[dt.date]:
+    """The local days in [start, end) on which stations of `device_type` have hourly
+    roll-ups: what a daily figure can be computed for."""
+    tz = timezone.get_current_timezone()
+    rows = Rollup.objects.filter(period=Period.HOUR, start__gte=start, start__lt=end)
+    if device_type:
+        rows = rows.filter(device__kind=device_type)
+    first = rows.order_by("start").values_list("start", flat=True).first()
+    last = rows.order_by("-start").values_list("start", flat=True).first()
+    if first is None or last is None:
+        return []
+    day, until = timezone.localtime(first, tz).date(), timezone.localtime(last, tz).date()
+    days = []
+    while day <= until:
+        days.append(day)
+        day += dt.timedelta(days=1)
+    return days
+
+
 def offline_devices(now: dt.datetime | None = None) -> list[Station]:
     """Active stations silent for three expected intervals (or never heard from)."""
     now = now or timezone.now()
