@@ -206,7 +206,7 @@ RULES = [
      {"days": 1, "factor": 3, "min_reports": 4}, "warning",
      "1. Xem các phản ánh mới của lĩnh vực tại xã.\n2. Gọi UBND xã xác minh tại chỗ.\n"
      "3. Gộp các phản ánh trùng và giao cơ quan chủ trì.", 60, "supervisor"),
-    ("Quá nhiều phản ánh quá hạn", "overdue", None, {"limit": 20}, "warning",
+    ("Quá nhiều phản ánh quá hạn", "overdue", None, {"limit": 5}, "warning",
      "1. Lọc hàng đợi phản ánh quá hạn theo cơ quan.\n2. Nhắc lãnh đạo các cơ quan có nhiều "
      "phản ánh quá hạn nhất.", 120, "leader"),
     ("Hộ có cáp quang chậm so với lộ trình", "trajectory", "ho-cap-quang", {"tolerance": 1},
