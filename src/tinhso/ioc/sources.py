@@ -264,12 +264,8 @@ def compute_sensors(indicator, start: dt.datetime, end: dt.datetime) -> Result:
                 continue
             read.setdefault(station.device_id, []).append(day.isoformat())
             for place in (station.commune_code, None):
-                if place is None and (period, None) in worst:
-                    worst[(period, None)] = max(worst[(period, None)], index.value)
-                elif (period, place) in worst:
-                    worst[(period, place)] = max(worst[(period, place)], index.value)
-                else:
-                    worst[(period, place)] = float(index.value)
+                key = (period, place)
+                worst[key] = max(worst.get(key, float(index.value)), float(index.value))
     points = [Point(period, place, value) for (period, place), value in worst.items()]
     return Result(
         points,

@@ -124,10 +124,9 @@
     if (!navigator.onLine) { keep(form); return; }
     var button = form.querySelector("button[type=submit]");
     button.disabled = true;
-    var item = Q.fromForm(form);
     fetch(form.action || location.href, {
       method: "POST", body: new FormData(form), credentials: "same-origin",
-      headers: { Accept: "application/json", "Idempotency-Key": item.key }
+      headers: { Accept: "application/json", "Idempotency-Key": form.elements.idempotency_key.value }
     }).then(function (response) {
       if (response.status === 201 || response.status === 200) {
         return response.json().then(function (data) { location.href = data.tracking_url; });
