@@ -295,3 +295,29 @@ def test_a_rejected_value_never_counts(manual_indicator):
 def test_a_sensor_source_is_not_connected_yet(system):
     with pytest.raises(sources.SourceError):
         sources.validate("sensors", {})
+
+
+def test_a_communes_feedback_value_drills_to_that_communes_reports(client, system, no_reports):
+    from tinhso.agencies.models import User
+
+    commune = Commune.objects.get(code="27712")
+    field = Field.objects.get(code="giao-thong")
+    late = _report(system, commune, field)
+    type(late).objects.filter(pk=late.pk).update(deadline=timezone.now() - dt.timedelta(days=1))
+    overdue = actions.define_indicator(
+        system,
+        code="pa-qua-han-gt",
+        name_vi="Quá hạn",
+        sector="feedback",
+        period="day",
+        source_kind="feedback",
+        source_config={"measure": "overdue", "field": "giao-thong", "by_commune": True},
+    )
+    compute(overdue)
+    value = IndicatorValue.objects.get(indicator=overdue, commune=commune)
+    client.force_login(User.objects.get(username="demo.leader"))
+    page = client.get(f"/ioc/value/{value.pk}/").content.decode()
+    link = "/feedback/queue/?state=overdue&amp;scope=all&amp;field=giao-thong&amp;commune=27712"
+    assert link in page
+    queue = client.get(link.replace("&amp;", "&")).content.decode()
+    assert late.code in queue

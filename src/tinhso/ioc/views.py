@@ -176,13 +176,19 @@ def _rows_link(value) -> list[tuple[str, str]]:
         for slug, about in provenance.get("datasets", {}).items():
             links.append((reverse("warehouse_dataset", args=[slug]), about.get("title") or slug))
     elif provenance.get("kind") == "feedback":
+        # the reports behind the figure: its field and, for a commune's value, the commune
         filters = provenance.get("filters", {})
+        narrowed = {"field": filters.get("field") or ""}
+        narrowed["commune"] = value.commune.code if value.commune_id else ""
+        narrowed = {k: v for k, v in narrowed.items() if v}
+        queue = reverse("feedback_queue") + "?"
         if provenance.get("measure") == "overdue":
-            links.append((reverse("feedback_queue") + "?state=overdue", _("Overdue reports")))
+            query = urlencode({"state": "overdue", "scope": "all", **narrowed})
+            links.append((queue + query, _("Overdue reports")))
         else:
-            query = f"?field={filters['field']}" if filters.get("field") else ""
-            links.append((reverse("feedback_list") + query, _("Public reports")))
-            links.append((reverse("feedback_queue"), _("Queue")))
+            public = reverse("feedback_list") + ("?" + urlencode(narrowed) if narrowed else "")
+            links.append((public, _("Public reports")))
+            links.append((queue + urlencode({"scope": "all", **narrowed}), _("Queue")))
     return links
 
 

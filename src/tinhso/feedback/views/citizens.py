@@ -6,7 +6,6 @@ import secrets
 
 from django.contrib import messages
 from django.core.paginator import Paginator
-from django.db.models import Q
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -25,6 +24,7 @@ from tinhso.feedback.forms import (
     ReportForm,
 )
 from tinhso.feedback.models import Channel, Report, Status
+from tinhso.feedback.views import narrowing
 from tinhso.units import province as home_province
 from tinhso.units.models import Province
 
@@ -211,22 +211,21 @@ PUBLIC_STATES = {
 
 
 def _public_filtered(request: HttpRequest):
-    """Public reports narrowed by the list's and the map's filters (field, state)."""
-    reports = access.public_reports()
+    """Public reports narrowed by the list's and the map's filters (field, state) and by
+    the commune a figure was drilled from."""
+    reports, commune, chips = narrowing.narrow(request, access.public_reports())
     field = request.GET.get("field") or ""
-    if field:  # a field with sub-fields ("Điện, nước") takes in theirs
-        reports = reports.filter(Q(field__code=field) | Q(field__parent__code=field))
     state = request.GET.get("state") or ""
     if state in PUBLIC_STATES:
         reports = reports.filter(status__in=PUBLIC_STATES[state])
-    return reports, field, state if state in PUBLIC_STATES else ""
+    return reports, field, state if state in PUBLIC_STATES else "", commune, chips
 
 
 def public_list(request: HttpRequest) -> HttpResponse:
     """The public list and map of reports and their answers."""
     from tinhso.feedback.models import Field
 
-    reports, field, state = _public_filtered(request)
+    reports, field, state, commune, chips = _public_filtered(request)
     reports = reports.select_related("field", "commune", "agency")
     page = Paginator(reports.order_by("-received_at"), 30).get_page(request.GET.get("page"))
     for report in page:
@@ -238,6 +237,9 @@ def public_list(request: HttpRequest) -> HttpResponse:
             "page": page,
             "field": field,
             "state": state,
+            "commune": commune,
+            # the field has its own select; the commune comes from a drill-down
+            "chips": [c for c in chips if c.key == "commune"],
             "fields": Field.objects.filter(is_active=True, parent__isnull=True),
             "province": current_province(),
             "map_limit": MAP_LIMIT,
@@ -256,7 +258,7 @@ def public_map(request: HttpRequest) -> JsonResponse:
     the last year. Only what the public page shows; positions rounded to about 10 m."""
     import datetime as dt
 
-    reports, _field, _state = _public_filtered(request)
+    reports = _public_filtered(request)[0]
     since = timezone.now() - dt.timedelta(days=MAP_DAYS)
     rows = list(
         reports.filter(lat__isnull=False, lon__isnull=False, received_at__gte=since)

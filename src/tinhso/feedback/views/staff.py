@@ -23,6 +23,7 @@ from tinhso.feedback.forms import (
     CloseForm,
 )
 from tinhso.feedback.models import Complexity, Report, Status
+from tinhso.feedback.views import narrowing
 from tinhso.units import province as home_province
 
 DUE_SOON = dt.timedelta(days=1)
@@ -46,6 +47,8 @@ def queue(request: HttpRequest) -> HttpResponse:
         reports = reports.filter(
             Q(code__iexact=q) | Q(text__icontains=q) | Q(reporter_phone__contains=q)
         )
+    # drilled from a figure of the operations centre: a commune, a field
+    reports, _commune, chips = narrowing.narrow(request, reports)
     # The counters count what the list shows, whatever the state chosen.
     counted = reports
     order = ("open_deadline", "id")  # open reports, from the queue's index
@@ -79,6 +82,7 @@ def queue(request: HttpRequest) -> HttpResponse:
             "now": now,
             "counts": counts,
             "due_soon": now + DUE_SOON,
+            "chips": chips,
         },
     )
 
