@@ -23,19 +23,29 @@ def other_commune() -> Commune:
 
 
 @pytest.fixture
-def fibre(system, tmp_path):
+def publish_csv(system, tmp_path):
+    """A factory: a shared dataset of the SKHCN with one version of the CSV text given."""
+
+    def publish(slug: str, text: str):
+        dataset = warehouse_actions.create_dataset(
+            system,
+            slug=slug,
+            title=slug,
+            owner=Agency.objects.get(code="SKHCN"),
+            access=Access.SHARED,
+        )
+        path = tmp_path / f"{slug}.csv"
+        path.write_text(text, encoding="utf-8")
+        warehouse_actions.add_version(system, dataset, path)
+        return dataset
+
+    return publish
+
+
+@pytest.fixture
+def fibre(publish_csv):
     """A shared dataset of households with fibre per commune and year."""
-    dataset = warehouse_actions.create_dataset(
-        system,
-        slug="cap-quang",
-        title="Cáp quang",
-        owner=Agency.objects.get(code="SKHCN"),
-        access=Access.SHARED,
-    )
-    path = tmp_path / "cap-quang.csv"
-    path.write_text(FIBRE.format(other=other_commune().code), encoding="utf-8")
-    warehouse_actions.add_version(system, dataset, path)
-    return dataset
+    return publish_csv("cap-quang", FIBRE.format(other=other_commune().code))
 
 
 FIBRE_SQL = (

@@ -103,9 +103,10 @@ def compute_all(now: dt.datetime | None = None, *, indicators=None) -> list[Outc
 def reading(dataset_slug: str):
     """Indicators whose query reads the dataset `dataset_slug`."""
     matches = []
-    for indicator in Indicator.objects.filter(source_kind=SourceKind.SQL):
+    kinds = (SourceKind.SQL, SourceKind.SERVICES_766)
+    for indicator in Indicator.objects.filter(source_kind__in=kinds):
         try:
-            named = sources.datasets_named(indicator.source_config.get("sql", ""))
+            named = sources.datasets_named(sources.query_of(indicator))
         except Exception:  # noqa: BLE001 - a broken query reads nothing
             log.warning("indicator %s: its query cannot be read", indicator.code)
             continue

@@ -88,8 +88,30 @@ CATALOGUE = [
      "Kho dữ liệu: Hồ sơ thủ tục hành chính"),
     ("ho-so-truc-tuyen", "Hồ sơ nộp trực tuyến", "Dossiers submitted online", "public-services",
      "%", "higher", "month", 80, 50, "sql", {"sql": _monthly(ONLINE, DOSSIERS, "ngay_nhan")},
-     True, "VPUBND", "Hồ sơ nộp trực tuyến ÷ tổng hồ sơ nhận, theo tháng.",
+     False, "VPUBND", "Hồ sơ nộp trực tuyến ÷ tổng hồ sơ nhận, theo tháng.",
      "Kho dữ liệu: Hồ sơ thủ tục hành chính"),
+    ("chi-so-766", "Chỉ số phục vụ người dân, doanh nghiệp (QĐ 766)", "Public-service index "
+     "(Decision 766)", "public-services", "điểm/100", "higher", "month", 80, 60, "services766",
+     {"component": "total"}, True, "VPUBND", "Tổng điểm 5 nhóm của Bộ chỉ số 766/QĐ-TTg tính "
+     "từ hồ sơ: công khai, minh bạch 18; tiến độ, kết quả 20; dịch vụ trực tuyến 22; mức độ "
+     "hài lòng 18; số hóa hồ sơ 22. Nhóm không đo được trong tháng không tính, tổng quy về "
+     "thang 100.", "Kho dữ liệu: Hồ sơ thủ tục hành chính"),
+    *[(f"chi-so-766-{group}", f"QĐ 766 — {vi}", f"Decision 766 — {en}", "public-services",
+       "điểm", "higher", "month", 0.8 * points, 0.6 * points, "services766",
+       {"component": group}, False, "VPUBND", f"{vi}: tối đa {points} điểm. {how}",
+       "Kho dữ liệu: Hồ sơ thủ tục hành chính")
+      for group, vi, en, points, how in [
+          ("transparency", "Công khai, minh bạch", "Transparency", 18,
+           "Tỷ lệ hồ sơ đồng bộ lên Cổng Dịch vụ công quốc gia × 18."),
+          ("progress", "Tiến độ, kết quả giải quyết", "Progress and results", 20,
+           "Tỷ lệ hồ sơ đã giải quyết đúng hạn × 20."),
+          ("online", "Cung cấp dịch vụ trực tuyến", "Online provision", 22,
+           "Tỷ lệ hồ sơ nộp trực tuyến × 11 + tỷ lệ thanh toán trực tuyến (hồ sơ có phí) × 11."),
+          ("satisfaction", "Mức độ hài lòng", "Satisfaction", 18,
+           "Tỷ lệ đánh giá hài lòng (4–5 trên 5) trong các hồ sơ được đánh giá × 18."),
+          ("digitisation", "Số hóa hồ sơ", "Digitisation of dossiers", 22,
+           "Tỷ lệ hồ sơ số hóa khi tiếp nhận × 11 + tỷ lệ kết quả được số hóa × 11."),
+      ]],
     ("aqi-ngay", "Chỉ số chất lượng không khí (VN_AQI) trung bình ngày", "Daily mean air quality "
      "index (VN_AQI)", "environment", "AQI", "lower", "day", 50, 101, "sql",
      {"sql": _by_commune("avg(aqi)", '"quan-trac-khong-khi"',
@@ -171,6 +193,8 @@ TARGETS = [
      "Chỉ tiêu kinh tế số 15% GRDP."),
     ("ho-so-dung-han", 98, dt.date(2026, 12, 31), 90, dt.date(2025, 7, 1),
      "Tiến độ, kết quả giải quyết (QĐ 766/QĐ-TTg)."),
+    ("chi-so-766", 90, dt.date(2026, 12, 31), 70, dt.date(2025, 7, 1),
+     "Chỉ tiêu tỉnh: Bộ chỉ số 766/QĐ-TTg đạt từ 90 điểm."),
     ("ho-so-truc-tuyen", 80, dt.date(2026, 12, 31), 45, dt.date(2025, 7, 1),
      "Cung cấp dịch vụ trực tuyến (QĐ 766/QĐ-TTg)."),
     ("pa-dung-han", 95, dt.date(2026, 12, 31), 85, dt.date(2025, 7, 1),

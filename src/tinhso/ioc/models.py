@@ -42,6 +42,7 @@ class SourceKind(models.TextChoices):
     FEEDBACK = "feedback", _("Feedback hub")
     MANUAL = "manual", _("Entered by an agency")
     SENSORS = "sensors", _("Sensors")
+    SERVICES_766 = "services766", _("Public-service index (766/QĐ-TTg)")
 
 
 class Status(models.TextChoices):
@@ -77,7 +78,7 @@ class Indicator(models.Model):
     )
     method = models.TextField(_("method"), blank=True)
     source_text = models.TextField(_("source"), blank=True)
-    source_kind = models.CharField(_("source kind"), max_length=10, choices=SourceKind.choices)
+    source_kind = models.CharField(_("source kind"), max_length=12, choices=SourceKind.choices)
     source_config = models.JSONField(_("source configuration"), default=dict, blank=True)
     key = models.BooleanField(_("on the leader's overview"), default=False)
     order = models.PositiveSmallIntegerField(_("order"), default=100)

@@ -118,9 +118,13 @@ def validate_sql(config: dict) -> None:
 def compute_sql(indicator, start: dt.datetime, end: dt.datetime) -> Result:
     """Every row the query gives (its own WHERE decides the span: a yearly census has
     one row a year); rows whose value is empty are skipped."""
+
+    return _run_sql(indicator, _sql(indicator.source_config))
+
+
+def _run_sql(indicator, sql: str) -> Result:
     from tinhso.warehouse import sandbox
 
-    sql = _sql(indicator.source_config)
     try:
         answer = sandbox.run(ACTOR, sql)
     except sandbox.QueryRefused as exc:
@@ -280,9 +284,43 @@ def compute_sensors(indicator, start: dt.datetime, end: dt.datetime) -> Result:
     )
 
 
+# --- the public-service index (766/QĐ-TTg) ------------------------------------------------
+
+
+def validate_services(config: dict) -> None:
+    from tinhso.ioc import services766
+
+    if config.get("component", "total") not in services766.COMPONENTS:
+        raise SourceError(
+            _("Choose the component: %(choices)s") % {"choices": ", ".join(services766.COMPONENTS)}
+        )
+    validate_sql({"sql": services766.query(config)})
+
+
+def compute_services(indicator, start: dt.datetime, end: dt.datetime) -> Result:
+    """The 766 index (or one of its groups) by month, as SQL over the dossiers dataset."""
+    from tinhso.ioc import services766
+
+    config = indicator.source_config
+    sql = services766.query(config)
+    result = _run_sql(indicator, sql)
+    result.provenance["measure"] = "766/QĐ-TTg: " + config.get("component", "total")
+    return result
+
+
+def query_of(indicator) -> str:
+    """The SQL an indicator runs over the warehouse ("" when its source is not SQL)."""
+    from tinhso.ioc import services766
+
+    if indicator.source_kind == "sql":
+        return indicator.source_config.get("sql", "")
+    if indicator.source_kind == "services766":
+        return services766.query(indicator.source_config)
+    return ""
+
+
 register("sql", validate_sql, compute_sql)
+register("services766", validate_services, compute_services)
 register("feedback", validate_feedback, compute_feedback)
 register("manual", validate_manual, compute_manual)
 register("sensors", validate_sensors, compute_sensors)
-# "sensors": register it here with the sensors' reading interface
-# (tinhso.sensors.readings) once that app publishes it.

@@ -113,9 +113,14 @@ PROCEDURES = [
 
 def _dossiers(rng, communes):
     header = ["ma_ho_so", "thu_tuc", "linh_vuc", "co_quan_giai_quyet", "ma_xa", "kenh_nop",
-              "ngay_nhan", "ngay_hen_tra", "ngay_tra", "dung_han"]  # fmt: skip
+              "ngay_nhan", "ngay_hen_tra", "ngay_tra", "dung_han",
+              "dong_bo_quoc_gia", "thanh_toan_truc_tuyen", "so_hoa_ho_so", "so_hoa_ket_qua",
+              "danh_gia"]  # fmt: skip
     rows = []
     start = dt.date(2025, 7, 1)
+    # The columns of the public-service index (766/QĐ-TTg) draw on their own generator, so
+    # the dossiers' other columns stay what they were; they improve month by month.
+    more = random.Random(766)
     for i in range(1, 5001):
         name, domain, agency, days = rng.choice(PROCEDURES)
         commune = rng.choice(communes)
@@ -132,12 +137,35 @@ def _dossiers(rng, communes):
         )
         finished = done if done <= dt.date(2026, 11, 1) else None
         office = f"UBND {commune.name}" if agency == "UBND" else agency
-        rows.append([f"HS{received:%Y%m}{i:05d}", name, domain, office, commune.code,
-                     rng.choice(["Trực tuyến", "Trực tuyến", "Trực tiếp", "Bưu chính"]),
+        channel = rng.choice(["Trực tuyến", "Trực tuyến", "Trực tiếp", "Bưu chính"])
+        rows.append([f"HS{received:%Y%m}{i:05d}", name, domain, office, commune.code, channel,
                      received.isoformat(), due.isoformat(),
                      finished.isoformat() if finished else "",
-                     "" if finished is None else ("false" if late else "true")])  # fmt: skip
+                     "" if finished is None else ("false" if late else "true"),
+                     *_index_columns(more, received, channel == "Trực tuyến", finished)])  # fmt: skip
     return header, rows
+
+
+def _yes(rng, chance: float) -> str:
+    return "true" if rng.random() < chance else "false"
+
+
+def _index_columns(rng, received: dt.date, online: bool, finished: dt.date | None) -> list:
+    """Synchronised to the national portal, fee paid online (when there is a fee),
+    digitised when received and the result digitised (when finished), the citizen's
+    rating (when given): shares that rise over the months, as a province catching up."""
+    months = (received.year - 2025) * 12 + received.month - 7  # 0 in July 2025
+    progress = min(months / 16, 1.0)
+    has_fee = rng.random() < 0.6
+    rated = finished is not None and rng.random() < 0.4
+    rating = min(5, max(1, round(rng.gauss(3.6 + 0.8 * progress, 0.9))))
+    return [
+        _yes(rng, 0.80 + 0.17 * progress),
+        "" if not has_fee else _yes(rng, 0.50 + 0.30 * progress + 0.15 * online),
+        _yes(rng, 0.45 + 0.40 * progress),
+        "" if finished is None else _yes(rng, 0.40 + 0.45 * progress),
+        rating if rated else "",
+    ]
 
 
 def _air(rng, communes):
@@ -310,7 +338,9 @@ DEMOS = [
         "Hồ sơ thủ tục hành chính",
         "VPUBND",
         "Hồ sơ thủ tục hành chính tiếp nhận tại Trung tâm Phục vụ hành chính công và UBND cấp "
-        "xã: thủ tục, kênh nộp, ngày nhận, hẹn trả, trả kết quả và đúng hạn.",
+        "xã: thủ tục, kênh nộp, ngày nhận, hẹn trả, trả kết quả và đúng hạn; đồng bộ lên Cổng "
+        "Dịch vụ công quốc gia, thanh toán trực tuyến, số hóa hồ sơ và kết quả, đánh giá của "
+        "người dân (các cột của Bộ chỉ số 766/QĐ-TTg).",
         ["GOVE"],
         ["thủ tục hành chính", "dịch vụ công"],
         access=Access.SHARED,
