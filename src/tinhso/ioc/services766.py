@@ -142,9 +142,9 @@ def query(config: dict) -> str:
     value = expression(component, cols)
     month = f"date_trunc('month', CAST({_quote(cols['received'])} AS DATE))"
     commune = f"lpad(CAST({_quote(cols['commune'])} AS VARCHAR), 5, '0')"
+    # identifiers quoted; the query runs in the warehouse's read-only sandbox
+    by_commune = f"SELECT {month} AS period, {commune} AS commune, {value} AS value"
+    province = f"SELECT {month} AS period, NULL AS commune, {value} AS value"
     return (
-        f"SELECT {month} AS period, {commune} AS commune, {value} AS value "
-        f"FROM {dataset} GROUP BY ALL "
-        f"UNION ALL SELECT {month} AS period, NULL AS commune, {value} AS value "
-        f"FROM {dataset} GROUP BY ALL"
+        f"{by_commune} FROM {dataset} GROUP BY ALL UNION ALL {province} FROM {dataset} GROUP BY ALL"
     )

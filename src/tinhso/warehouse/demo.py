@@ -142,7 +142,8 @@ def _dossiers(rng, communes):
                      received.isoformat(), due.isoformat(),
                      finished.isoformat() if finished else "",
                      "" if finished is None else ("false" if late else "true"),
-                     *_index_columns(more, received, channel == "Trực tuyến", finished)])  # fmt: skip
+                     *_index_columns(more, received, channel == "Trực tuyến",
+                                     finished)])  # fmt: skip
     return header, rows
 
 
