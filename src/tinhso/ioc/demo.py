@@ -9,7 +9,7 @@ import datetime as dt
 from django.utils import timezone
 
 from tinhso.core.actors import Actor
-from tinhso.ioc import actions, alerts, sources
+from tinhso.ioc import actions, alerts, export, sources
 from tinhso.ioc.computation import compute_all
 from tinhso.ioc.models import AlertRule, Indicator
 
@@ -324,8 +324,9 @@ def build(actor: Actor, province, out) -> None:
     for outcome in outcomes:
         actions.record_computation(actor, indicators[outcome.indicator], outcome.stored)
     opened = alerts.evaluate(rules=rules) if rules else []
+    exported = export.to_warehouse(actor)
     out(
         f"Chỉ số / indicators: {len(made)} mới, {sum(o.stored for o in outcomes)} giá trị; "
-        f"cảnh báo / alerts: {len(opened)}"
+        f"cảnh báo / alerts: {len(opened)}; kho dữ liệu / warehouse: {exported}"
         + (f"; bỏ qua / skipped: {', '.join(skipped)}" if skipped else "")
     )

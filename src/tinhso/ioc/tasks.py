@@ -52,3 +52,11 @@ def escalate_alerts() -> str:
     from tinhso.ioc.alerts import escalate
 
     return f"{len(escalate())} escalated"
+
+
+@task()
+def export_values() -> str:
+    """The indicators' values as a dataset of the warehouse, when they changed."""
+    from tinhso.ioc.export import to_warehouse
+
+    return to_warehouse()
