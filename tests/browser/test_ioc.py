@@ -44,6 +44,15 @@ def test_the_leader_overview_fits_one_screen_and_the_wall_is_dark(browser, live_
     page.goto(live_server.url + "/ioc/sector/public-services/")
     expect(page.locator(".ioc-chart .main-svg").first).to_be_visible()
     assert accessibility_violations(page) == []
+
+    # a sector's map: its stations and the datasets of its themes, each a layer
+    page.goto(live_server.url + "/ioc/sector/environment/")
+    expect(page.locator("#sector-map")).to_have_attribute("data-ready", "1")
+    overlays = page.locator("#sector-map .leaflet-control-layers-overlays label")
+    expect(overlays).to_have_count(5)
+    expect(page.locator("#sector-map path.leaflet-interactive").first).to_be_visible()
+    assert accessibility_violations(page) == []
+    shot(page, "ioc-sector-environment")
     context.close()
 
     context, small = phone(browser)

@@ -178,3 +178,42 @@ def test_an_agency_enters_a_value_that_a_supervisor_approves(client, system):
     assert "Sự cố an toàn thông tin" in supervisor.get("/ioc/values/").content.decode()
     supervisor.post(f"/ioc/values/{entry.pk}/decide/", {"decision": "approve"})
     assert IndicatorValue.objects.get(indicator=indicator).value == 2
+
+
+def test_a_sectors_map_offers_its_sensors_and_the_datasets_of_its_themes(client, system):
+    """Environment: the four kinds of station and the demo's waste points (a GeoJSON
+    dataset); each layer's URL answers the viewer with points."""
+    import json
+
+    page = signed_in(client, "demo.leader").get("/ioc/sector/environment/").content.decode()
+    start = page.index('id="sector-layers"')
+    layers = json.loads(page[page.index(">", start) + 1 : page.index("</script>", start)])
+    kinds = [layer["kind"] for layer in layers]
+    assert kinds.count("sensors") == 4
+    datasets = [layer for layer in layers if layer["kind"] == "dataset"]
+    assert any("rac" in layer["url"] for layer in datasets)
+    for layer in layers:
+        answer = client.get(layer["url"])
+        assert answer.status_code == 200, layer
+    waste = next(layer for layer in datasets if "rac" in layer["url"])
+    assert client.get(waste["url"]).json()["points"]
+    # a sector without layers has no map
+    info = client.get("/ioc/sector/information-security/").content.decode()
+    assert 'id="sector-map"' not in info
+
+
+def test_a_layer_of_a_shared_dataset_is_offered_only_to_whom_may_read_it(system):
+    from tinhso.core.actors import Actor
+    from tinhso.ioc import layers
+    from tinhso.warehouse.models import Dataset
+
+    def datasets(actor):
+        shown = layers.for_sector(actor, "health")
+        return {layer.page for layer in shown if layer.kind == "dataset"}
+
+    leader = Actor.for_user(User.objects.get(username="demo.leader"))
+    stations = Dataset.objects.get(slug="tram-y-te")
+    assert "/data/tram-y-te/" in datasets(Actor.citizen())
+    Dataset.objects.filter(pk=stations.pk).update(access="shared")
+    assert "/data/tram-y-te/" not in datasets(Actor.citizen())
+    assert "/data/tram-y-te/" in datasets(leader)

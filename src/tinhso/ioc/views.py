@@ -18,7 +18,7 @@ from django.views.decorators.http import require_POST
 from tinhso.core.access import NotFound
 from tinhso.core.actors import actor_from_request
 from tinhso.feedback import stats
-from tinhso.ioc import access, actions, board, periods
+from tinhso.ioc import access, actions, board, layers, periods
 from tinhso.ioc.forms import EntryForm
 from tinhso.ioc.models import LIVE_STATES, AlertState, EntryStatus, IndicatorValue, Sector
 from tinhso.units import province as home_province
@@ -131,6 +131,8 @@ def sector(request: HttpRequest, sector: str) -> HttpResponse:
         "ioc/sector.html",
         {
             **_wall(request, f"sector:{sector}"),
+            "layers": [layer.as_dict() for layer in layers.for_sector(actor, sector)],
+            "province": home_province.home(),
             "sector": sector,
             "sector_label": Sector(sector).label,
             "sectors": Sector.choices,

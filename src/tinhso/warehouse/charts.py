@@ -85,6 +85,11 @@ def place_of(types: dict[str, str]) -> tuple[str, ...]:
     return ()
 
 
+def has_place(schema) -> bool:
+    """Whether rows of this schema can be drawn on a map."""
+    return bool(place_of(_types(schema)))
+
+
 def _types(schema) -> dict[str, str]:
     return {f["name"]: f["type"] for f in as_table_schema(schema).get("fields", [])}
 

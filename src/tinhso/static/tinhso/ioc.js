@@ -100,9 +100,60 @@
     }, { displayModeBar: false, responsive: true });
   }
 
+  // A sector's layers: its sensors (latest values; grey when offline) and the datasets of
+  // its themes that have a place (gridded cells sized by their count).
+  var LAYER_COLOURS = ["#0b4f9c", "#8a1010", "#1e6b36", "#6b3fa0", "#b35900", "#00707a", "#5a5a00", "#a0004f",
+                       "#33414f", "#7a4a00", "#005c99", "#4d2e80"];
+
+  function sensorMarkers(items, colour) {
+    return items.map(function (s) {
+      var values = Object.keys(s.values || {}).map(function (k) { return k + " " + number(s.values[k]); }).join(", ");
+      return L.circleMarker([s.lat, s.lon], {
+        radius: 7, color: "#fff", weight: 1.5, fillOpacity: 0.95, fillColor: s.online ? colour : "#8a939e"
+      }).bindTooltip(s.name + (s.online ? "" : " — " + t("mất kết nối", "offline")) + (values ? ": " + values : ""));
+    });
+  }
+
+  function datasetMarkers(chart, colour, name) {
+    return (chart.points || []).map(function (p) {
+      var size = chart.gridded ? Math.min(16, 4 + Math.log(1 + p.count) * 2) : 5;
+      return L.circleMarker([p.lat, p.lon], { radius: size, color: colour, weight: 1, fillColor: colour, fillOpacity: 0.55 })
+        .bindTooltip(name + (p.count > 1 ? " · " + p.count : ""));
+    });
+  }
+
+  function drawLayers(el) {
+    var layers = JSON.parse(document.getElementById(el.dataset.layers).textContent);
+    var map = TinhSoMaps.baseMap(el);
+    map.setView([11.3, 106.1], 9);
+    var control = L.control.layers(null, null, { collapsed: false }).addTo(map);
+    var bounds = L.latLngBounds([]);
+    TinhSoMaps.communes(map, el.dataset.geojson, true).then(function (outline) {
+      if (outline.getLayers().length) { map.fitBounds(outline.getBounds()); }
+    }).catch(function () {});
+    var pending = layers.map(function (layer, i) {
+      var colour = LAYER_COLOURS[i % LAYER_COLOURS.length];
+      return fetch(layer.url, { headers: { Accept: "application/json" } })
+        .then(function (r) { if (!r.ok) { throw new Error(r.status); } return r.json(); })
+        .then(function (body) {
+          var markers = layer.kind === "sensors" ? sensorMarkers(body, colour) : datasetMarkers(body, colour, layer.name);
+          var group = L.featureGroup(markers).addTo(map);
+          control.addOverlay(group, '<span class="swatch" style="background:' + colour + '"></span> ' +
+                             layer.name.replace(/[<>&]/g, "") + " (" + markers.length + ")");
+          if (markers.length) { bounds.extend(group.getBounds()); }
+        }).catch(function () {});
+    });
+    Promise.all(pending).then(function () {
+      if (bounds.isValid()) { map.fitBounds(bounds, { maxZoom: 13 }); }
+      el.dataset.ready = "1";
+    });
+  }
+
   function start() {
     var mapEl = document.getElementById("ioc-map");
     if (mapEl && window.L && window.TinhSoMaps) { drawMap(mapEl); }
+    var layersEl = document.getElementById("sector-map");
+    if (layersEl && window.L && window.TinhSoMaps) { drawLayers(layersEl); }
     if (window.Plotly) { document.querySelectorAll(".ioc-chart").forEach(drawChart); }
   }
 
