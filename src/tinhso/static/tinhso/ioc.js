@@ -126,10 +126,10 @@
     var layers = JSON.parse(document.getElementById(el.dataset.layers).textContent);
     var map = TinhSoMaps.baseMap(el);
     map.setView([11.3, 106.1], 9);
-    var control = L.control.layers(null, null, { collapsed: false }).addTo(map);
+    var control = L.control.layers(null, null, { collapsed: window.innerWidth < 700 }).addTo(map);
     var bounds = L.latLngBounds([]);
-    TinhSoMaps.communes(map, el.dataset.geojson, true).then(function (outline) {
-      if (outline.getLayers().length) { map.fitBounds(outline.getBounds()); }
+    var outlined = TinhSoMaps.communes(map, el.dataset.geojson, true).then(function (outline) {
+      if (outline.getLayers().length) { bounds.extend(outline.getBounds()); }
     }).catch(function () {});
     var pending = layers.map(function (layer, i) {
       var colour = LAYER_COLOURS[i % LAYER_COLOURS.length];
@@ -143,8 +143,8 @@
           if (markers.length) { bounds.extend(group.getBounds()); }
         }).catch(function () {});
     });
-    Promise.all(pending).then(function () {
-      if (bounds.isValid()) { map.fitBounds(bounds, { maxZoom: 13 }); }
+    Promise.all(pending.concat([outlined])).then(function () {
+      if (bounds.isValid()) { map.fitBounds(bounds, { maxZoom: 13, animate: false }); }
       el.dataset.ready = "1";
     });
   }
