@@ -5,6 +5,7 @@ people of the rule's role told by e-mail when an alert opens or is escalated."""
 from __future__ import annotations
 
 import datetime as dt
+import re
 import socket
 import uuid
 
@@ -13,6 +14,7 @@ from django.core.exceptions import ValidationError
 from django.test import Client
 from django.utils import timezone
 
+from tests.feedback.test_notify import Gateway, gateway  # noqa: F401 - a real SMS gateway
 from tinhso.agencies import actions as agency_actions
 from tinhso.agencies.models import Agency, AgencyKind, User
 from tinhso.core.actors import Actor
@@ -314,6 +316,10 @@ def test_the_console_and_the_alert_page_draw_the_readings(now):
     assert '<polyline class="series"' in item and 'class="limit"' in item
     points = item.split('<polyline class="series" points="')[1].split('"')[0].split()
     assert len(points) == len(alert.evidence["series"][0]["v"])
+    # Coordinates stay SVG numbers on a Vietnamese page (no decimal comma), and the limit
+    # (80) sits below readings of 90 and more: lower on screen, a larger y.
+    limit_y = float(re.search(r'class="limit" x1="[\d.]+" y1="([^"]+)"', item).group(1))
+    assert all(float(p.split(",")[1]) < limit_y for p in points)
     page = client.get(f"/ioc/alerts/{alert.pk}/")
     assert page.status_code == 200
     assert '<polyline class="series"' in page.content.decode()
@@ -409,3 +415,19 @@ def test_a_failed_send_is_kept_and_retried(now, leaders, settings):
     notice.refresh_from_db()
     assert notice.attempts == 1 and notice.status == NoticeStatus.PENDING
     assert notice.last_error.startswith("ConnectionRefusedError")
+
+
+@pytest.mark.usefixtures("gateway")
+def test_a_leader_with_a_phone_hears_by_sms_through_the_provinces_gateway(now, leaders):
+    leaders["province"].phone = "0912345678"
+    leaders["province"].save()
+    gauge = station("water_level")
+    levels = [(90, 1.0), (60, 1.1), (30, 1.5), (0, 1.9)]
+    send_series(gauge, "waterLevel", now, levels)
+    (alert,) = alerts.evaluate(now=now, rules=[flood_rule()])
+    sms = alert.notices.get(channel="sms")
+    assert sms.user == leaders["province"] and sms.reason == "opened"
+    assert deliver_notice.call(sms.pk) == "sent"
+    ((signed, payload),) = Gateway.received
+    assert signed and payload == {"to": "0912345678", "text": sms.body, "id": f"ioc-{sms.pk}"}
+    assert alert.title in sms.body and f"/ioc/alerts/{alert.pk}/" in sms.body

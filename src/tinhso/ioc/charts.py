@@ -28,7 +28,7 @@ class Chart:
     width: int
     height: int
     lines: list[Line]
-    limit_y: float | None
+    limit_y: str | None  # preformatted: a localized "74,3" would break the SVG
     limit_text: str
     low: str
     high: str
@@ -78,7 +78,7 @@ def evidence_chart(evidence: dict) -> Chart | None:
         WIDTH,
         HEIGHT,
         lines,
-        round(y(limit), 1) if limit is not None else None,
+        f"{y(limit):.1f}" if limit is not None else None,
         _text(limit) if limit is not None else "",
         _text(low),
         _text(high),
