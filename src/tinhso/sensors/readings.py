@@ -41,7 +41,7 @@ LABELS = {
     "currentLevel": _("Water level"),
     "precipitation": _("Rainfall"),
     "LAeq": _("Noise (LAeq)"),
-    "intensity": _("Traffic"),
+    "intensity": _("Traffic flow"),
 }
 
 OFFLINE_AFTER_INTERVALS = 3  # a station is offline after three missed expected intervals
