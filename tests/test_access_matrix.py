@@ -440,6 +440,9 @@ PAGES: dict[str, Row] = {
         "GET", lambda w, o: f"/ioc/value/{w.ioc['value']}/", lambda w, a, o: ioc_viewer(a)
     ),
     "ioc_alerts": Row("GET", fixed("/ioc/alerts/"), lambda w, a, o: ioc_viewer(a)),
+    "ioc_alert": Row(
+        "GET", lambda w, o: f"/ioc/alerts/{w.ioc['alert']}/", lambda w, a, o: ioc_viewer(a)
+    ),
     "ioc_alert_acknowledge": Row(
         "POST",
         lambda w, o: f"/ioc/alerts/{w.ioc['alert']}/acknowledge/",

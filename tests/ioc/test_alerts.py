@@ -118,8 +118,8 @@ def test_too_many_overdue_reports(no_reports):
     assert len(opened) == 1 and opened[0].evidence["overdue"] == 3
 
 
-def test_a_sensor_rule_waits_for_its_connector():
-    assert alerts.evaluate(rules=[rule("sensors")]) == []
+def test_a_rule_whose_parameters_do_not_fit_its_kind_is_not_evaluated():
+    assert alerts.evaluate(rules=[rule("overdue", limit="many")]) == []
 
 
 @pytest.fixture

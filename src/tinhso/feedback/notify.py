@@ -118,7 +118,8 @@ def tell_received(report: Report) -> None:
         _tell_citizen(report, "received")
 
 
-def _gateway(channel: str) -> bool:
+def gateway_ready(channel: str) -> bool:
+    """An active outbound gateway (SMS, Zalo) takes messages of `channel`."""
     return OutboundGateway.objects.filter(channel=channel, is_active=True).exists()
 
 
@@ -128,9 +129,9 @@ def _tell_citizen(report: Report, kind: str, about: Report | None = None) -> Non
     else by SMS to the phone they left."""
     phone_channel = None
     if report.reporter_phone:
-        if report.channel == Channel.ZALO and _gateway(Channel.ZALO):
+        if report.channel == Channel.ZALO and gateway_ready(Channel.ZALO):
             phone_channel = Channel.ZALO
-        elif _gateway(Channel.SMS):
+        elif gateway_ready(Channel.SMS):
             phone_channel = Channel.SMS
     if not (report.reporter_email or phone_channel):
         return
@@ -160,7 +161,7 @@ def _tell_handlers(report: Report, subject: str) -> None:
     handlers = User.objects.filter(
         agency_id=report.agency_id, is_active=True, role_assignments__role="handler"
     ).distinct()
-    sms = _gateway(Channel.SMS)
+    sms = gateway_ready(Channel.SMS)
     for user in handlers:
         if user.email:
             queue_message(report, Channel.EMAIL, user.email, subject, body, to_staff=True)
@@ -220,10 +221,18 @@ def deliver(message: Message) -> bool:
 
 
 def _post_to_gateway(message: Message) -> None:
-    gateway = OutboundGateway.objects.filter(channel=message.channel, is_active=True).first()
+    post_to_gateway(message.channel, message.recipient, message.body, message.pk)
+
+
+def post_to_gateway(channel: str, recipient: str, text: str, ref: int | str) -> None:
+    """Hand one text to the channel's outbound gateway, signed; raises when it is not
+    taken (no active gateway, a network error, an answer of 300 or more). `ref` lets
+    the gateway tell messages apart. Other apps' notifications (the operations centre's
+    alerts) go out through it too."""
+    gateway = OutboundGateway.objects.filter(channel=channel, is_active=True).first()
     if gateway is None:
-        raise RuntimeError(f"no active {message.channel} gateway")
-    body = json.dumps({"to": message.recipient, "text": message.body, "id": message.pk}).encode()
+        raise RuntimeError(f"no active {channel} gateway")
+    body = json.dumps({"to": recipient, "text": text, "id": ref}).encode()
     signature = hmac.new(gateway.secret.encode(), body, hashlib.sha256).hexdigest()
     request = urllib.request.Request(  # noqa: S310 - the URL is the province's own gateway
         gateway.url,

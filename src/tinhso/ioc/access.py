@@ -65,6 +65,13 @@ def alerts_for_viewer(actor: Actor) -> QuerySet[Alert]:
     return Alert.objects.select_related("rule", "commune")
 
 
+def alert_for_viewer(actor: Actor, alert_id: int) -> Alert:
+    alert = alerts_for_viewer(actor).filter(pk=alert_id).first()
+    if alert is None:
+        raise NotFound(_("No such alert."))
+    return alert
+
+
 def alert_for_handler(actor: Actor, alert_id: int) -> Alert:
     require_role(actor, *ALERT_HANDLERS)
     alert = Alert.objects.select_related("rule", "commune").filter(pk=alert_id).first()

@@ -17,6 +17,7 @@ from tinhso.ioc import access, sources
 from tinhso.ioc.models import (
     LIVE_STATES,
     Alert,
+    AlertNotice,
     AlertRule,
     AlertState,
     EntryStatus,
@@ -223,8 +224,9 @@ def resolve_alert(actor: Actor, alert: Alert, *, resolution: str = "") -> Alert:
 
 @transaction.atomic
 def escalate_alert(actor: Actor, alert: Alert, now: dt.datetime | None = None) -> Alert:
-    """Not acknowledged in time: flagged, and the rule's next role is told (the event
-    `ioc.alert_escalated` carries the role; the console shows the flag)."""
+    """Not acknowledged in time: flagged (the console shows it), and the rule's role is
+    told: the event `ioc.notify_role` carries the role, and `ioc.notify` sends its
+    members a message (`notify_role`)."""
     alert = _transition(actor, alert, "ioc.escalate_alert", escalated_at=now or timezone.now())
     emit(
         "ioc.notify_role",
@@ -234,3 +236,47 @@ def escalate_alert(actor: Actor, alert: Alert, now: dt.datetime | None = None) -
         title=alert.title,
     )
     return alert
+
+
+@transaction.atomic
+def notify_role(actor: Actor, alert: Alert, *, reason: str) -> list[AlertNotice]:
+    """Tell the members of the rule's role of `alert` (opened, or escalated): a notice per
+    person and channel, sent by a task after the commit. A person already told for this
+    reason is not told again. The audit entry counts the notices; addresses stay in the
+    notices."""
+    from tinhso.ioc import notify
+    from tinhso.ioc.tasks import deliver_notice
+
+    role = alert.rule.escalate_to_role
+    made = []
+    for user, channel, recipient in notify.recipients(role, alert.commune):
+        if AlertNotice.objects.filter(
+            alert=alert, user=user, channel=channel, reason=reason
+        ).exists():
+            continue
+        subject, body = notify.text(alert, reason, channel)
+        made.append(
+            AlertNotice.objects.create(
+                alert=alert,
+                user=user,
+                reason=reason,
+                role=role,
+                channel=channel,
+                recipient=recipient,
+                subject=subject[:200],
+                body=body,
+            )
+        )
+    if made:
+        channels: dict[str, int] = {}
+        for notice in made:
+            channels[notice.channel] = channels.get(notice.channel, 0) + 1
+        record(
+            actor,
+            "ioc.notify_role",
+            alert,
+            after={"reason": reason, "role": role, "notices": len(made), "channels": channels},
+        )
+        ids = [n.pk for n in made]
+        transaction.on_commit(lambda: [deliver_notice.enqueue(pk) for pk in ids])
+    return made

@@ -3,7 +3,15 @@ from django.contrib import admin
 
 from tinhso.core.admin import AuditedAdmin, ReadOnlyAdmin
 from tinhso.ioc import sources
-from tinhso.ioc.models import Alert, AlertRule, Indicator, IndicatorValue, ManualEntry, Target
+from tinhso.ioc.models import (
+    Alert,
+    AlertNotice,
+    AlertRule,
+    Indicator,
+    IndicatorValue,
+    ManualEntry,
+    Target,
+)
 
 
 class IndicatorForm(forms.ModelForm):
@@ -40,7 +48,11 @@ class IndicatorAdmin(AuditedAdmin):
 
 @admin.register(AlertRule)
 class AlertRuleAdmin(AuditedAdmin):
-    list_display = ("name", "kind", "indicator", "severity", "is_active", "is_demo")
+    # The model's clean() checks the parameters of the kind (alerts.validate) and says,
+    # in the reader's language, which one is wrong.
+    list_display = (
+        "name", "kind", "indicator", "severity", "notify_on_open", "is_active", "is_demo"
+    )  # fmt: skip
     list_filter = ("kind", "severity", "is_active")
 
 
@@ -60,3 +72,10 @@ class ManualEntryAdmin(ReadOnlyAdmin):
 class AlertAdmin(ReadOnlyAdmin):
     list_display = ("title", "rule", "severity", "state", "opened_at")
     list_filter = ("state", "severity")
+
+
+@admin.register(AlertNotice)
+class AlertNoticeAdmin(ReadOnlyAdmin):
+    list_display = ("alert", "reason", "role", "user", "channel", "status", "created_at")
+    list_filter = ("reason", "channel", "status")
+    exclude = ("recipient",)

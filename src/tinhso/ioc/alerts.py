@@ -3,7 +3,11 @@
 Each kind of rule is one function `(rule, now) → findings`; a finding names a place (a
 commune code, or None for the province), a title and its evidence. Evaluation opens an
 alert for each finding, or refreshes the one still live there (one per rule and place).
-The sensors' kind registers its function here once that app publishes its readings.
+The sensors' kinds (a reading beyond a value for a while, a fast rise, a station gone
+quiet) live in `sensor_rules`, over the sensors' read interface.
+
+`validate` checks a rule's parameters before it is saved (the admin's form) and before it
+is evaluated, so a rule typed wrong says what is wrong instead of failing every run.
 """
 
 from __future__ import annotations
@@ -32,6 +36,15 @@ ACTOR = Actor.system("operations centre")
 BASELINE_DAYS = 28
 
 
+class RuleError(Exception):
+    """A rule that cannot be evaluated as written; `field` is the form field to fix."""
+
+    def __init__(self, message: str, field: str = "params"):
+        super().__init__(message)
+        self.message = message
+        self.field = field
+
+
 @dataclass
 class Finding:
     commune: str | None
@@ -40,14 +53,72 @@ class Finding:
 
 
 EVALUATORS: dict[str, Callable[[AlertRule, dt.datetime], list[Finding]]] = {}
+# kind -> a function (params) raising RuleError when they do not fit the kind.
+VALIDATORS: dict[str, Callable[[dict], None]] = {}
+NEEDS_INDICATOR = (AlertKind.THRESHOLD, AlertKind.TRAJECTORY)
 
 
-def evaluator(kind: str):
+def evaluator(kind: str, validator: Callable[[dict], None] | None = None):
     def wrap(fn):
         EVALUATORS[kind] = fn
+        if validator is not None:
+            VALIDATORS[kind] = validator
         return fn
 
     return wrap
+
+
+def number(params: dict, name: str, *, least: float | None = None, whole: bool = False):
+    """`params[name]` as a number (None when absent), at least `least`."""
+    value = params.get(name)
+    if value is None or value == "":
+        return None
+    if isinstance(value, bool) or not isinstance(value, int | float | str):
+        value = "?"
+    try:
+        parsed = int(value) if whole else float(value)
+    except ValueError:
+        parsed = None
+    if parsed is None or (whole and float(value) != parsed):
+        message = (
+            _("“%(name)s” must be a whole number.") if whole else _("“%(name)s” must be a number.")
+        )
+        raise RuleError(message % {"name": name})
+    if least is not None and parsed < least:
+        raise RuleError(
+            _("“%(name)s” must be at least %(least)s.") % {"name": name, "least": f"{least:g}"}
+        )
+    return parsed
+
+
+def _numbers(**spec: tuple[float, bool]) -> Callable[[dict], None]:
+    def check(params: dict) -> None:
+        for name, (least, whole) in spec.items():
+            number(params, name, least=least, whole=whole)
+
+    return check
+
+
+def validate(kind: str, params: dict, indicator=None, role: str | None = None) -> None:
+    """Raise RuleError when a rule of `kind` with these parameters (and indicator, and
+    escalation role) cannot be evaluated."""
+    from tinhso.agencies.models import Role
+
+    if kind not in EVALUATORS:
+        raise RuleError(_("Unknown kind of rule “%(kind)s”.") % {"kind": kind}, "kind")
+    if not isinstance(params, dict):
+        raise RuleError(_('The parameters must be a JSON object, like {"minutes": 60}.'))
+    if kind in NEEDS_INDICATOR and indicator is None:
+        raise RuleError(_("This kind of rule follows an indicator: choose one."), "indicator")
+    if role is not None and role not in Role.values:
+        raise RuleError(
+            _("“%(role)s” is not a role. Use one of: %(roles)s.")
+            % {"role": role, "roles": ", ".join(Role.values)},
+            "escalate_to_role",
+        )
+    check = VALIDATORS.get(kind)
+    if check is not None:
+        check(params)
 
 
 def _latest(indicator) -> list[IndicatorValue]:
@@ -90,7 +161,7 @@ def crosses_threshold(rule: AlertRule, now: dt.datetime) -> list[Finding]:
     return findings
 
 
-@evaluator(AlertKind.TRAJECTORY)
+@evaluator(AlertKind.TRAJECTORY, _numbers(tolerance=(0, False)))
 def off_trajectory(rule: AlertRule, now: dt.datetime) -> list[Finding]:
     indicator = rule.indicator
     value = next((v for v in _latest(indicator) if v.commune_id is None), None)
@@ -133,7 +204,10 @@ def off_trajectory(rule: AlertRule, now: dt.datetime) -> list[Finding]:
     ]
 
 
-@evaluator(AlertKind.FEEDBACK_SPIKE)
+@evaluator(
+    AlertKind.FEEDBACK_SPIKE,
+    _numbers(days=(1, True), factor=(0, False), min_reports=(1, True)),
+)
 def feedback_spike(rule: AlertRule, now: dt.datetime) -> list[Finding]:
     """A field's reports in one commune over the last `days` (1) at least `factor` (3)
     times what its own previous 28 days give for as long, and at least `min_reports`."""
@@ -175,7 +249,7 @@ def feedback_spike(rule: AlertRule, now: dt.datetime) -> list[Finding]:
     return findings
 
 
-@evaluator(AlertKind.OVERDUE)
+@evaluator(AlertKind.OVERDUE, _numbers(limit=(0, True)))
 def too_many_overdue(rule: AlertRule, now: dt.datetime) -> list[Finding]:
     from tinhso.feedback import stats
 
@@ -202,10 +276,11 @@ def evaluate(now: dt.datetime | None = None, rules=None) -> list[Alert]:
     chosen = rules if rules is not None else AlertRule.objects.filter(is_active=True)
     for rule in chosen.select_related("indicator") if rules is None else chosen:
         evaluate_one = EVALUATORS.get(rule.kind)
-        if evaluate_one is None or (
-            rule.kind in ("threshold", "trajectory") and not rule.indicator
-        ):
-            continue
+        try:
+            validate(rule.kind, rule.params, rule.indicator)
+        except RuleError:
+            continue  # the admin's form says what is wrong; nothing to evaluate
+        assert evaluate_one is not None
         for finding in evaluate_one(rule, now):
             commune = (
                 Commune.objects.filter(code=finding.commune).first() if finding.commune else None
@@ -234,3 +309,7 @@ def escalate(now: dt.datetime | None = None) -> list[Alert]:
         if alert.opened_at + dt.timedelta(minutes=alert.minutes) <= now
     ]
     return [actions.escalate_alert(ACTOR, alert, now) for alert in due]
+
+
+# The sensors' kinds register themselves on import (they use `evaluator` and `Finding`).
+from tinhso.ioc import sensor_rules  # noqa: E402, F401

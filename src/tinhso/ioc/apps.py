@@ -12,7 +12,10 @@ class IocConfig(AppConfig):
 
     def ready(self) -> None:
         from tinhso.core import nav, schedule
-        from tinhso.ioc import computation  # noqa: F401 - subscribes to new dataset versions
+        from tinhso.ioc import (
+            computation,  # noqa: F401 - subscribes to new dataset versions
+            notify,  # noqa: F401 - tells roles of opened and escalated alerts
+        )
 
         schedule.every(15, "tinhso.ioc.tasks.compute_indicators")
         schedule.every(5, "tinhso.ioc.tasks.evaluate_alerts")

@@ -236,6 +236,33 @@ RULES = [
     ("Hộ có cáp quang chậm so với lộ trình", "trajectory", "ho-cap-quang", {"tolerance": 1},
      "info", "Đề nghị Sở KH&CN báo cáo nguyên nhân và giải pháp với các doanh nghiệp viễn thông.",
      24 * 60, "leader"),
+    # PM2.5 above 80 µg/m³ is an hourly VN_AQI above 150, "Xấu" (1459/QĐ-TCMT, Bảng 2).
+    ("Bụi mịn PM2.5 trên 80 µg/m³ liên tục 60 phút tại trạm (mức Xấu)", "sensor_threshold",
+     None, {"device_type": "air_quality", "property": "pm25", "above": 80, "minutes": 60},
+     "critical",
+     "1. Xem biểu đồ PM2.5 của trạm và các trạm lân cận; loại trừ lỗi thiết bị (so với PM10, "
+     "số liệu tăng vọt bất thường).\n2. Báo UBND xã, phường nơi đặt trạm; phát khuyến cáo trên "
+     "loa truyền thanh, cổng thông tin và ứng dụng công dân: người già, trẻ em, người bệnh hô "
+     "hấp, tim mạch hạn chế ra ngoài, đeo khẩu trang khi ra đường.\n3. Gọi trực ban Sở Nông "
+     "nghiệp và Môi trường kiểm tra nguồn thải quanh trạm (đốt rơm rạ, lò gạch, công trình xây "
+     "dựng, khu công nghiệp); đề nghị phun nước rửa đường.\n4. Theo dõi đến khi PM2.5 dưới "
+     "50 µg/m³ hai giờ liền rồi đóng cảnh báo, ghi lại các biện pháp đã làm.", 30, "leader"),
+    ("Mực nước lên nhanh (từ 0,5 m trong 60 phút): nguy cơ lũ, ngập", "sensor_rise", None,
+     {"device_type": "water_level", "property": "waterLevel", "rise": 0.5, "minutes": 60},
+     "critical",
+     "1. Xem biểu đồ mực nước và lượng mưa ở các trạm thượng nguồn; gọi trực ban Ban Chỉ huy "
+     "phòng thủ dân sự tỉnh xác nhận.\n2. Báo ngay UBND xã, phường ven sông nơi có trạm: kích "
+     "hoạt phương án ứng phó ngập lụt, cử lực lượng xung kích canh các điểm trũng, ngầm, tràn; "
+     "cấm người và phương tiện qua ngầm, tràn khi nước chảy xiết.\n3. Thông báo trên loa "
+     "truyền thanh, ứng dụng công dân cho người dân vùng trũng; chuẩn bị di dời người già, trẻ "
+     "em nếu nước còn lên.\n4. Báo mực nước mỗi 30 phút cho lãnh đạo UBND tỉnh đến khi nước "
+     "ngừng lên.", 15, "leader"),
+    ("Trạm quan trắc mất kết nối", "sensor_offline", None, {}, "warning",
+     "1. Xem thời điểm nhận số liệu cuối cùng và các trạm khác cùng khu vực (mất điện, mất sóng "
+     "trên diện rộng?).\n2. Gọi đơn vị quản lý trạm kiểm tra nguồn điện, đường truyền, thiết "
+     "bị; ghi số phiếu báo hỏng.\n3. Khi trạm ngừng, không dựa vào số liệu của trạm để cảnh "
+     "báo; dùng trạm lân cận.\n4. Đóng cảnh báo khi trạm gửi lại số liệu, ghi nguyên nhân.",
+     120, "supervisor"),
 ]  # fmt: skip
 
 

@@ -239,13 +239,21 @@ class AlertKind(models.TextChoices):
     TRAJECTORY = "trajectory", _("Indicator off its target's path")
     FEEDBACK_SPIKE = "feedback_spike", _("Spike of reports in a commune")
     OVERDUE = "overdue", _("Too many overdue reports")
-    SENSORS = "sensors", _("Sensor reading")
+    SENSOR_THRESHOLD = "sensor_threshold", _("Sensor reading beyond a value for a while")
+    SENSOR_RISE = "sensor_rise", _("Sensor reading rising fast")
+    SENSOR_OFFLINE = "sensor_offline", _("Sensor gone quiet")
 
 
 class Severity(models.TextChoices):
     INFO = "info", _("Information")
     WARNING = "warning", _("Warning")
     CRITICAL = "critical", _("Critical")
+
+
+class NotifyOnOpen(models.TextChoices):
+    CRITICAL = "critical", _("When the rule is critical")
+    ALWAYS = "always", _("Always")
+    NEVER = "never", _("Never (only when escalated)")
 
 
 class AlertRule(models.Model):
@@ -257,8 +265,9 @@ class AlertRule(models.Model):
     indicator = models.ForeignKey(
         Indicator, on_delete=models.CASCADE, null=True, blank=True, related_name="rules"
     )
-    # Kind-specific: {"factor": 3, "min_reports": 5} for spikes, {"limit": 20} for overdue,
-    # {"tolerance": 5} (points) for trajectories.
+    # Kind-specific, checked by alerts.validate: {"factor": 3, "min_reports": 5} for spikes,
+    # {"limit": 20} for overdue, {"tolerance": 5} (points) for trajectories, {"device_type":
+    # "water_level", "property": "waterLevel", "rise": 0.5, "minutes": 60} for a rise…
     params = models.JSONField(_("parameters"), default=dict, blank=True)
     severity = models.CharField(
         _("severity"), max_length=8, choices=Severity.choices, default=Severity.WARNING
@@ -266,6 +275,13 @@ class AlertRule(models.Model):
     sop = models.TextField(_("what to do (SOP)"), blank=True)
     escalate_after_minutes = models.PositiveIntegerField(_("escalate after (minutes)"), default=30)
     escalate_to_role = models.CharField(_("escalate to role"), max_length=20, default="leader")
+    notify_on_open = models.CharField(
+        _("tell the role when an alert opens"),
+        max_length=8,
+        choices=NotifyOnOpen.choices,
+        default=NotifyOnOpen.CRITICAL,
+        help_text=_("Escalation always tells the role; this tells it as soon as an alert opens."),
+    )
     is_active = models.BooleanField(_("active"), default=True)
     is_demo = models.BooleanField(_("demo data"), default=False)
 
@@ -276,6 +292,22 @@ class AlertRule(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    def clean(self) -> None:
+        from django.core.exceptions import ValidationError
+
+        from tinhso.ioc.alerts import RuleError, validate
+
+        try:
+            validate(self.kind, self.params or {}, self.indicator, self.escalate_to_role)
+        except RuleError as exc:
+            raise ValidationError({exc.field: exc.message}) from exc
+
+    @property
+    def notifies_on_open(self) -> bool:
+        if self.notify_on_open == NotifyOnOpen.ALWAYS:
+            return True
+        return self.notify_on_open == NotifyOnOpen.CRITICAL and self.severity == Severity.CRITICAL
 
 
 class AlertState(models.TextChoices):
@@ -333,3 +365,54 @@ class Alert(models.Model):
     @property
     def escalated(self) -> bool:
         return self.escalated_at is not None
+
+
+class NoticeReason(models.TextChoices):
+    OPENED = "opened", _("Alert opened")
+    ESCALATED = "escalated", _("Alert escalated")
+
+
+class NoticeStatus(models.TextChoices):
+    PENDING = "pending", _("Waiting to be sent")
+    SENT = "sent", _("Sent")
+    FAILED = "failed", _("Failed (gave up)")
+
+
+class AlertNotice(models.Model):
+    """A message telling a member of staff of an alert (opened, or escalated to their
+    role), by e-mail or SMS: one row per person, channel and reason, so a repeated event
+    tells nobody twice. Sent by a task and retried with back-off; the address is kept
+    here, never in the audit log."""
+
+    sensitive_fields = ("recipient",)  # a person's e-mail address or phone number
+
+    alert = models.ForeignKey(Alert, on_delete=models.CASCADE, related_name="notices")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    reason = models.CharField(_("reason"), max_length=10, choices=NoticeReason.choices)
+    role = models.CharField(_("role"), max_length=20)
+    channel = models.CharField(_("channel"), max_length=10)
+    recipient = models.CharField(_("recipient"), max_length=254)
+    subject = models.CharField(_("subject"), max_length=200)
+    body = models.TextField(_("body"))
+    status = models.CharField(
+        _("status"), max_length=8, choices=NoticeStatus.choices, default=NoticeStatus.PENDING
+    )
+    attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
+    last_error = models.TextField(_("last error"), blank=True)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    sent_at = models.DateTimeField(_("sent"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = _("alert notice")
+        verbose_name_plural = _("alert notices")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["alert", "user", "channel", "reason"], name="ioc_one_notice_each"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.alert_id} {self.reason} {self.channel} → {self.user_id}"

@@ -1,5 +1,5 @@
 """Scheduled work of the operations centre: computing indicators, evaluating alert rules,
-escalating alerts."""
+escalating alerts, sending alert notices."""
 
 from __future__ import annotations
 
@@ -60,3 +60,27 @@ def export_values() -> str:
     from tinhso.ioc.export import to_warehouse
 
     return to_warehouse()
+
+
+@task()
+def deliver_notice(notice_id: int) -> str:
+    """Send one alert notice; on failure, try again later with back-off."""
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from tinhso.ioc.models import AlertNotice, NoticeStatus
+    from tinhso.ioc.notify import BACKOFF_MINUTES, deliver
+
+    notice = AlertNotice.objects.filter(pk=notice_id, status=NoticeStatus.PENDING).first()
+    if notice is None:
+        return "nothing to do"
+    if deliver(notice):
+        return "sent"
+    if notice.status == NoticeStatus.PENDING:
+        wait = BACKOFF_MINUTES[notice.attempts - 1]
+        deliver_notice.using(run_after=timezone.now() + dt.timedelta(minutes=wait)).enqueue(
+            notice_id
+        )
+        return f"retry in {wait} min"
+    return "gave up"

@@ -9,6 +9,7 @@ urlpatterns = [
     path("commune/<str:code>/", views.commune, name="ioc_commune"),
     path("value/<int:value_id>/", views.value, name="ioc_value"),
     path("alerts/", views.alerts, name="ioc_alerts"),
+    path("alerts/<int:alert_id>/", views.alert, name="ioc_alert"),
     path("alerts/<int:alert_id>/acknowledge/", views.acknowledge, name="ioc_alert_acknowledge"),
     path("alerts/<int:alert_id>/resolve/", views.resolve, name="ioc_alert_resolve"),
     path("values/", views.entries, name="ioc_entries"),

@@ -18,7 +18,7 @@ from django.views.decorators.http import require_POST
 from tinhso.core.access import NotFound
 from tinhso.core.actors import actor_from_request
 from tinhso.feedback import stats
-from tinhso.ioc import access, actions, board, layers, periods
+from tinhso.ioc import access, actions, board, charts, layers, periods
 from tinhso.ioc.forms import EntryForm
 from tinhso.ioc.models import LIVE_STATES, AlertState, EntryStatus, IndicatorValue, Sector
 from tinhso.units import province as home_province
@@ -225,13 +225,36 @@ def alerts(request: HttpRequest) -> HttpResponse:
         if state == "resolved"
         else queue.filter(state__in=LIVE_STATES)
     )
+    listed = list(shown.order_by("state", "-opened_at")[:100])
+    for item in listed:
+        item.chart = charts.evidence_chart(item.evidence)
     return render(
         request,
         "ioc/alerts.html",
         {
             **_wall(request, "alerts"),
-            "alerts": shown.order_by("state", "-opened_at")[:100],
+            "alerts": listed,
             "state": state,
+            "can_handle": access.can_handle_alerts(actor),
+        },
+    )
+
+
+def alert(request: HttpRequest, alert_id: int) -> HttpResponse:
+    """One alert: its procedure, the chart of its readings, its evidence, and who was
+    told of it (the page that alert messages link to)."""
+    actor = actor_from_request(request)
+    try:
+        item = access.alert_for_viewer(actor, alert_id)
+    except NotFound as exc:
+        raise Http404 from exc
+    item.chart = charts.evidence_chart(item.evidence)
+    return render(
+        request,
+        "ioc/alert.html",
+        {
+            "alert": item,
+            "notices": item.notices.select_related("user").order_by("created_at", "id"),
             "can_handle": access.can_handle_alerts(actor),
         },
     )

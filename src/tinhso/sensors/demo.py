@@ -1,7 +1,10 @@
 """The demo's sensors: a dozen stations in the demo province's communes, with a week of
 hourly readings (a smog episode three days ago, a heavy rain and the river's rise two
-days ago), so the pages have data without the simulator running. Idempotent: existing
-stations are kept, and a station with readings is not backfilled again."""
+days ago), so the pages have data without the simulator running. As the history ends,
+things are happening for the operations centre's sensor alerts: smog building at one
+station since the small hours, a river rising fast at another after a downpour upstream,
+and a rain gauge silent for five hours. Idempotent: existing stations are kept, and a
+station with readings is not backfilled again."""
 
 from __future__ import annotations
 
@@ -14,7 +17,7 @@ from tinhso.core.actors import Actor
 from tinhso.sensors import actions
 from tinhso.sensors.models import Device, DeviceKind, Observation
 from tinhso.sensors.rollups import roll_up
-from tinhso.sensors.simulator import Scenario, timeline, values
+from tinhso.sensors.simulator import BROKEN, BROKEN_HOURS, Scenario, timeline, values
 
 DAYS = 7
 # (id, kind, name, owner agency code, offset in the commune list as a fraction)
@@ -73,22 +76,30 @@ def backfill(devices: list[Device], now: dt.datetime, days: int = DAYS) -> int:
         smog_start=end - dt.timedelta(days=3, hours=6),
         heavy_rain_start=end - dt.timedelta(days=2, hours=4),
     )
+    # What is going on as the history ends, at one station each.
+    now_scenarios = {
+        "demo-aq-03": Scenario(
+            smog_start=end - dt.timedelta(hours=8), heavy_rain_start=scenario.heavy_rain_start
+        ),
+        "demo-wl-02": Scenario(
+            smog_start=scenario.smog_start, heavy_rain_start=end - dt.timedelta(hours=2)
+        ),
+    }
     with_data = set(
         Observation.objects.filter(device__in=devices).values_list("device_id", flat=True)
     )
     rng = random.Random(2026)
     rows = []
-    filled = []
     for device in devices:
         if device.pk in with_data:
             continue
-        filled.append(device.pk)
-        for t in timeline(start, end, dt.timedelta(hours=1)):
-            for name, value in values(device.kind, t, scenario, rng).items():
+        until = end - dt.timedelta(hours=BROKEN_HOURS) if device.device_id in BROKEN else end
+        own = now_scenarios.get(device.device_id, scenario)
+        for t in timeline(start, until, dt.timedelta(hours=1)):
+            for name, value in values(device.kind, t, own, rng).items():
                 rows.append(Observation(device=device, observed_at=t, property=name, value=value))
+        Device.objects.filter(pk=device.pk).update(last_seen_at=until)
     actions.store_backfill(rows)
-    if filled:
-        Device.objects.filter(pk__in=filled).update(last_seen_at=end)
     return len(rows)
 
 

@@ -14,9 +14,35 @@ from dataclasses import dataclass, field
 from django.db.models import Avg, Max, Q
 from django.db.models.functions import TruncHour
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from tinhso.sensors import aqi
 from tinhso.sensors.models import Device, DeviceKind, Observation, Period, Rollup
+from tinhso.sensors.payloads import MODELS
+
+DEVICE_TYPES = DeviceKind
+# The unit each stored property is kept in (payloads convert to it), for labels and charts.
+UNITS = {
+    **dict.fromkeys(("pm25", "pm10", "pm1", "o3", "no2", "co", "so2"), "µg/m³"),
+    **dict.fromkeys(("waterLevel", "height", "currentLevel", "measuredDistance"), "m"),
+    "referenceLevel": "m",
+    "precipitation": "mm",
+    "temperature": "°C",
+    "windSpeed": "m/s",
+    "averageVehicleSpeed": "km/h",
+    "averageHeadwayTime": "s",
+    **dict.fromkeys(("LAeq", "LAmax", "LAS", "LAeq_d"), "dB(A)"),
+}
+LABELS = {
+    "pm25": "PM2.5",
+    "pm10": "PM10",
+    "pm1": "PM1",
+    "waterLevel": _("Water level"),
+    "currentLevel": _("Water level"),
+    "precipitation": _("Rainfall"),
+    "LAeq": _("Noise (LAeq)"),
+    "intensity": _("Traffic flow"),
+}
 
 OFFLINE_AFTER_INTERVALS = 3  # a station is offline after three missed expected intervals
 # How far back `latest` looks: a bounded range of the (device, time) index instead of
@@ -105,6 +131,22 @@ def _devices(device_type: str | None = None):
     return devices.filter(kind=device_type) if device_type else devices
 
 
+def properties(device_type: str) -> list[str]:
+    """The properties a station of `device_type` can send (its FIWARE models' measured
+    attributes), for a rule or a chart to name."""
+    names: dict[str, None] = {}
+    for kinds, measured in MODELS.values():
+        if device_type in kinds:
+            names.update(dict.fromkeys(measured))
+    return list(names)
+
+
+def station(device_id: str, now: dt.datetime | None = None) -> Station | None:
+    """One active station by its id, or None."""
+    device = _devices().filter(device_id=device_id).first()
+    return Station.of(device, now or timezone.now()) if device else None
+
+
 def stations(device_type: str | None = None, now: dt.datetime | None = None) -> list[Station]:
     now = now or timezone.now()
     return [Station.of(d, now) for d in _devices(device_type)]
@@ -156,6 +198,60 @@ def series(
         device__device_id=device_id, property=prop, period=period, start__gte=start, start__lt=end
     ).order_by("start")
     return [Point(r.start, r.mean, r.minimum, r.maximum, r.count) for r in rollups]
+
+
+@dataclass(frozen=True)
+class Trace:
+    """The raw readings of one property of one station over a span, oldest first."""
+
+    station: Station
+    times: list[dt.datetime]
+    values: list[float]
+
+
+def traces(
+    prop: str,
+    start: dt.datetime,
+    end: dt.datetime,
+    device_type: str | None = None,
+    device: str | None = None,
+    before_intervals: float = 0,
+) -> list[Trace]:
+    """Raw readings of `prop` in [start, end] of the active stations of `device_type` (or
+    of the one `device`), one trace per station that sent any; with `before_intervals`,
+    also each station's readings up to that many of its expected intervals before
+    `start` (to know the reading in effect at `start`). One query, a bounded range of the
+    (device, property, observed_at) index per station."""
+    devices = {d.pk: d for d in _devices(device_type)}
+    if device:
+        devices = {pk: d for pk, d in devices.items() if d.device_id == device}
+    if not devices:
+        return []
+    since = {
+        pk: start - dt.timedelta(seconds=d.expected_interval * before_intervals)
+        for pk, d in devices.items()
+    }
+    rows = (
+        Observation.objects.filter(
+            device_id__in=list(devices),
+            property=prop,
+            observed_at__gte=min(since.values()),
+            observed_at__lte=end,
+        )
+        .order_by("device_id", "observed_at")
+        .values_list("device_id", "observed_at", "value")
+    )
+    by_device: dict[int, tuple[list[dt.datetime], list[float]]] = {}
+    for pk, at, value in rows:
+        if at < since[pk]:
+            continue
+        times, values = by_device.setdefault(pk, ([], []))
+        times.append(at)
+        values.append(value)
+    return [
+        Trace(Station.of(devices[pk], end), times, values)
+        for pk, (times, values) in by_device.items()
+    ]
 
 
 def _hour(moment: dt.datetime) -> dt.datetime:

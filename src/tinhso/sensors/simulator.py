@@ -4,7 +4,9 @@ history with them and `tinhso sensors simulate` publishes them live over MQTT.
 What the pages should show: air that is worse at the morning and evening rush and at
 night when the air is still, ozone at midday; traffic with two rush hours; a smog episode
 (PM2.5 climbing to "Xấu"); afternoon showers and one heavy rain after which the river
-rises for half a day and falls back over the next two.
+rises for half a day — fast at first, some 0.7 m in the first hour — and falls back over
+the next two. One station (`BROKEN`) has stopped sending: the demo's history ends some
+hours early for it and the simulator leaves it silent, so it shows as offline.
 """
 
 from __future__ import annotations
@@ -26,6 +28,13 @@ ENTITY = {
     DeviceKind.TRAFFIC_FLOW: "TrafficFlowObserved",
     DeviceKind.NOISE: "NoiseLevelObserved",
 }
+
+
+BROKEN = frozenset({"demo-rf-02"})  # a rain gauge that stopped sending
+BROKEN_HOURS = 5  # since when, before the demo's history ends
+FLOOD_RISE_HOURS = 12  # from the first hour after the heavy rain to the crest
+FLOOD_PEAK = 2.2  # metres above normal
+FLOOD_PACE = 2.5  # hours: the rise's time constant (fast at first, slower to the crest)
 
 
 @dataclass(frozen=True)
@@ -51,13 +60,15 @@ def _episode(t: dt.datetime, start: dt.datetime, length_h: float) -> float:
 
 
 def _flood(t: dt.datetime, scenario: Scenario) -> float:
-    """Metres above normal: rising for 12 h after the heavy rain, receding over 48 h."""
+    """Metres above normal: from an hour after the heavy rain, rising for 12 h (quickly
+    at first, as a river does when the rain upstream arrives), receding over 48 h."""
     h = (t - scenario.heavy_rain_start).total_seconds() / 3600
     if h < 1:
         return 0.0
-    if h < 13:
-        return 2.2 * (h - 1) / 12
-    return max(0.0, 2.2 * (1 - (h - 13) / 48))
+    crest = 1 - math.exp(-FLOOD_RISE_HOURS / FLOOD_PACE)
+    if h < 1 + FLOOD_RISE_HOURS:
+        return FLOOD_PEAK * (1 - math.exp(-(h - 1) / FLOOD_PACE)) / crest
+    return max(0.0, FLOOD_PEAK * (1 - (h - 1 - FLOOD_RISE_HOURS) / 48))
 
 
 def values(kind: str, t: dt.datetime, scenario: Scenario, rng: random.Random) -> dict[str, float]:
@@ -132,8 +143,8 @@ def run(broker, prefix: str, *, speed: float, step: int, hours: float, stop, out
     from tinhso.sensors import mqtt
     from tinhso.sensors.models import Device
 
-    stations = list(Device.objects.filter(is_demo=True, is_active=True).values_list(
-        "device_id", "kind"))  # fmt: skip
+    stations = list(Device.objects.filter(is_demo=True, is_active=True).exclude(
+        device_id__in=BROKEN).values_list("device_id", "kind"))  # fmt: skip
     if not stations:
         out.write("Chưa có trạm demo: chạy `tinhso demo` / no demo stations: run `tinhso demo`")
         return 0
