@@ -3,7 +3,17 @@ from django.contrib import admin
 
 from tinhso.core.admin import AuditedAdmin, ReadOnlyAdmin
 from tinhso.ioc import sources
-from tinhso.ioc.models import Alert, AlertRule, Indicator, IndicatorValue, ManualEntry, Target
+from tinhso.ioc.models import (
+    Alert,
+    AlertRule,
+    ArchivedReport,
+    Indicator,
+    IndicatorValue,
+    ManualEntry,
+    ReportDelivery,
+    ReportSubscription,
+    Target,
+)
 
 
 class IndicatorForm(forms.ModelForm):
@@ -60,3 +70,20 @@ class ManualEntryAdmin(ReadOnlyAdmin):
 class AlertAdmin(ReadOnlyAdmin):
     list_display = ("title", "rule", "severity", "state", "opened_at")
     list_filter = ("state", "severity")
+
+
+@admin.register(ReportSubscription)
+class ReportSubscriptionAdmin(AuditedAdmin):
+    list_display = ("name", "scope", "frequency", "is_active")
+    list_filter = ("frequency", "scope", "is_active")
+
+
+@admin.register(ArchivedReport)
+class ArchivedReportAdmin(ReadOnlyAdmin):
+    list_display = ("scope", "frequency", "period_start", "period_end", "generated_at")
+    list_filter = ("frequency", "scope")
+
+
+@admin.register(ReportDelivery)
+class ReportDeliveryAdmin(ReadOnlyAdmin):
+    list_display = ("report", "subscription", "sent_at")

@@ -17,6 +17,8 @@ class IocConfig(AppConfig):
         schedule.every(15, "tinhso.ioc.tasks.compute_indicators")
         schedule.every(5, "tinhso.ioc.tasks.evaluate_alerts")
         schedule.every(1, "tinhso.ioc.tasks.escalate_alerts")
+        # Weekly and monthly reports: each run sends what is due (Monday or the 1st, 07:00).
+        schedule.every(15, "tinhso.ioc.tasks.send_scheduled_reports")
 
         nav.register(
             nav.NavItem(
@@ -36,6 +38,16 @@ class IocConfig(AppConfig):
                 "staff",
                 roles=("leader", "supervisor", "operator"),
                 order=2,
+            )
+        )
+        nav.register(
+            nav.NavItem(
+                "ioc_reports",
+                _("Reports"),
+                "ioc_reports",
+                "staff",
+                roles=("leader", "supervisor", "operator"),
+                order=3,
             )
         )
         nav.register(
