@@ -200,6 +200,23 @@ class FailingBackend:
         raise ConnectionRefusedError("no mail server")
 
 
+def test_a_subscription_refuses_what_is_not_an_address():
+    from django.core.exceptions import ValidationError
+
+    good = ReportSubscription(
+        name="x", scope="leader", frequency="week", recipients="a@x.vn;\n b@x.vn , c@x.vn"
+    )
+    good.full_clean()
+    assert good.addresses == ["a@x.vn", "b@x.vn", "c@x.vn"]
+    wrong = ReportSubscription(name="x", scope="leader", frequency="week", recipients="a@x.vn, b")
+    with pytest.raises(ValidationError) as caught:
+        wrong.full_clean()
+    assert "b" in str(caught.value.message_dict["recipients"])
+    nowhere = ReportSubscription(name="x", scope="nowhere", frequency="week", recipients="a@x.vn")
+    with pytest.raises(ValidationError):
+        nowhere.full_clean()
+
+
 # --- pages and command ------------------------------------------------------------------
 
 
@@ -231,8 +248,9 @@ def test_a_supervisor_generates_a_report_now_and_everyone_on_duty_downloads_it(c
     assert (report.period_start, report.period_end) == (dt.date(2026, 10, 1), dt.date(2026, 10, 31))
     entry = AuditEntry.objects.get(action="ioc.generate_report")
     assert entry.actor_label == "demo.supervisor"
+    assert report.summary["partial"] is False and report.summary["indicators"] >= 1
     leader = _client(client, "demo.leader")
-    assert f"#report-{report.pk}".encode()[1:] in leader.get("/ioc/reports/").content
+    assert f'id="report-{report.pk}"'.encode() in leader.get("/ioc/reports/").content
     download = leader.get(f"/ioc/reports/{report.pk}/pdf/")
     assert b"".join(download.streaming_content).startswith(b"%PDF")
     assert download["Content-Type"] == PDF_TYPE

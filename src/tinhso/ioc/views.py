@@ -313,7 +313,7 @@ def reports(request: HttpRequest) -> HttpResponse:
     actor = actor_from_request(request)
     archive = access.reports_for_viewer(actor)
     can_make = access.can_make_reports(actor)
-    form = ReportForm(initial={"scope": "leader", "frequency": "week", "day": dt.date.today()})
+    form = ReportForm(initial={"scope": "leader", "frequency": "week", "day": timezone.localdate()})
     return render(
         request,
         "ioc/reports.html",
