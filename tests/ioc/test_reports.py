@@ -101,9 +101,15 @@ def test_the_pdf_is_in_vietnamese_in_the_packaged_font_with_svg_charts(fibre_rep
     assert regular.is_file() and "fontpkg_be_vietnam_pro" in regular.parts
     assert regular.as_uri() in css
     page = report_files.html(fibre_report)
+    footer = reader.pages[1].extract_text()
+    assert f"{fibre_report.province} · {fibre_report.period.label}" in footer
     trends = sum(1 for r in fibre_report.indicators if len(r.series) >= 2)
     assert trends >= 1 and page.count("<svg") == trends  # a chart per indicator with a trend
     assert "stroke-dasharray" in page  # its thresholds
+
+
+def test_the_footer_text_cannot_leave_its_css_string():
+    assert report_files.css_string('Tỉnh "A" </style>\\') == "Tỉnh \\22 A\\22  \\3C /style>\\5C "
 
 
 def test_the_xlsx_has_numbers_as_numbers_and_dates_as_dates(fibre_report):

@@ -47,6 +47,11 @@ def font_css() -> str:
     )
 
 
+def css_string(text: str) -> str:
+    """`text` as the inside of a CSS string in a <style> element."""
+    return text.replace("\\", "\\5C ").replace('"', "\\22 ").replace("<", "\\3C ")
+
+
 def _quiet(step: str) -> None:
     return None
 
@@ -71,7 +76,13 @@ def html(content: ReportContent) -> str:
         ]
         return render_to_string(
             "ioc/report_pdf.html",
-            {"c": content, "rows": rows, "font_css": font_css(), "font_family": FONT_FAMILY},
+            {
+                "c": content,
+                "rows": rows,
+                "font_css": font_css(),
+                "font_family": FONT_FAMILY,
+                "footer": css_string(f"{content.province} · {content.period.label}"),
+            },
         )
 
 
