@@ -197,10 +197,12 @@ def ioc_world(system, agency, commune) -> dict:
     )
     rule = AlertRule.objects.create(name="m-rule", kind="overdue", params={"limit": 0})
     alert = ioc_actions.raise_alert(system, rule, title="m-alert", evidence={})[0]
+    report = ioc_actions.generate_report(system, "health", "week", dt.date(2026, 10, 5))[0]
     return {
         "value": indicator.values.get().pk,
         "entry": pending.pk,
         "alert": alert.pk,
+        "report": report.pk,
     }
 
 
@@ -464,6 +466,19 @@ PAGES: dict[str, Row] = {
         lambda w, o: f"/ioc/values/{w.ioc['entry']}/decide/",
         lambda w, a, o: guarded(a, has(a, "supervisor")),
         data=lambda w, o: {"decision": "approve"},
+    ),
+    "ioc_reports": Row("GET", fixed("/ioc/reports/"), lambda w, a, o: ioc_viewer(a)),
+    "ioc_report_generate": Row(
+        "POST",
+        fixed("/ioc/reports/generate/"),
+        lambda w, a, o: guarded(a, has(a, "supervisor")),
+        data=lambda w, o: {"scope": "health", "frequency": "week", "day": "2026-10-07"},
+    ),
+    "ioc_report_file": Row(
+        "GET",
+        lambda w, o: f"/ioc/reports/{w.ioc['report']}/{o}/",
+        lambda w, a, o: ioc_viewer(a),
+        ("pdf", "xlsx"),
     ),
     "warehouse_catalogue": Row("GET", fixed("/data/"), everyone),
     "warehouse_mine": Row(

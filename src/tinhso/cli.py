@@ -9,6 +9,7 @@
     tinhso text train | evaluate | predict …   the text classifier on a labelled CSV
     tinhso data ingest FILE --dataset SLUG … | query "SQL"   the shared data warehouse
     tinhso sensors listen | simulate [--speed 60]   sensor readings over MQTT
+    tinhso ioc report --scope leader|SECTOR --period week|month [--date D]   a report as PDF + XLSX
     tinhso manage …                  any Django management command
 
 Every sub-command is a Django management command, so `tinhso manage demo` and

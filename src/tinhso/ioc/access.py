@@ -7,7 +7,7 @@ from django.utils.translation import gettext as _
 
 from tinhso.core.access import NotFound, require_role
 from tinhso.core.actors import Actor
-from tinhso.ioc.models import Alert, Indicator, IndicatorValue, ManualEntry
+from tinhso.ioc.models import Alert, ArchivedReport, Indicator, IndicatorValue, ManualEntry
 
 # Province-wide staff who watch the centre (administrators hold every role).
 VIEWERS = ("leader", "supervisor", "operator")
@@ -16,6 +16,8 @@ ALERT_HANDLERS = ("operator", "supervisor")
 # Agency staff who enter values by hand, and who approves them.
 ENTERERS = ("handler", "data_steward", "supervisor")
 APPROVERS = ("supervisor",)
+# Who generates a report for a chosen period at once (the schedule makes the rest).
+REPORT_MAKERS = ("supervisor",)
 
 
 def require_viewer(actor: Actor) -> None:
@@ -100,3 +102,24 @@ def entry_for_approver(actor: Actor, entry_id: int) -> ManualEntry:
     if entry is None:
         raise NotFound(_("No such entry."))
     return entry
+
+
+def can_make_reports(actor: Actor) -> bool:
+    return actor.has_role(*REPORT_MAKERS)
+
+
+def require_report_maker(actor: Actor) -> None:
+    require_role(actor, *REPORT_MAKERS)
+
+
+def reports_for_viewer(actor: Actor) -> QuerySet[ArchivedReport]:
+    """The archive of reports, for everyone who sees the centre."""
+    require_viewer(actor)
+    return ArchivedReport.objects.all()
+
+
+def report_for_viewer(actor: Actor, report_id: int) -> ArchivedReport:
+    report = reports_for_viewer(actor).filter(pk=report_id).first()
+    if report is None:
+        raise NotFound(_("No such report."))
+    return report

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from typing import Any
 
 from django.db import IntegrityError, transaction
@@ -20,9 +21,12 @@ from tinhso.ioc.models import (
     AlertNotice,
     AlertRule,
     AlertState,
+    ArchivedReport,
     EntryStatus,
     Indicator,
     ManualEntry,
+    ReportDelivery,
+    ReportSubscription,
     Target,
 )
 
@@ -280,3 +284,133 @@ def notify_role(actor: Actor, alert: Alert, *, reason: str) -> list[AlertNotice]
         ids = [n.pk for n in made]
         transaction.on_commit(lambda: [deliver_notice.enqueue(pk) for pk in ids])
     return made
+
+
+# --- reports ----------------------------------------------------------------------------
+
+REPORT_FIELDS = ["scope", "frequency", "period_start", "period_end", "generated_at", "pdf", "xlsx"]
+
+
+def _archived(scope: str, frequency: str, start: dt.date) -> ArchivedReport | None:
+    found = ArchivedReport.objects.filter(scope=scope, frequency=frequency, period_start=start)
+    return found.first()
+
+
+def generate_report(
+    actor: Actor,
+    scope: str,
+    frequency: str,
+    day: dt.date,
+    *,
+    replace: bool = True,
+    now: dt.datetime | None = None,
+    progress: Callable[[str], None] | None = None,
+) -> tuple[ArchivedReport, bool]:
+    """Build the report of `scope` for the week or month holding `day`, draw its PDF and
+    XLSX and keep them in the archive. There is one report per scope and period: with
+    `replace` (a supervisor's "generate now") an archived one gets new files, without it
+    (the schedule) the archived one is returned as it is. Returns (report, drawn)."""
+    from django.core.files.base import ContentFile
+
+    from tinhso.ioc import report_files, reports
+
+    access.require_report_maker(actor)
+    reports.check_scope(scope)
+    period = reports.period_of(frequency, day)
+    existing = _archived(scope, frequency, period.start)
+    if existing is not None and not replace:
+        return existing, False
+    now = now or timezone.now()
+    step = progress or (lambda text: None)
+    step(_("Reading the figures"))
+    content = reports.build(scope, period, now)
+    pdf = report_files.pdf(content, step)
+    xlsx = report_files.xlsx(content, step)
+    step(_("Archiving"))
+    summary = {
+        "indicators": len(content.indicators),
+        "bad": sum(1 for row in content.indicators if row.status == "bad"),
+        "alerts_opened": content.alerts.opened,
+        "partial": content.partial,
+    }
+    try:
+        with transaction.atomic():
+            report = _archived(scope, frequency, period.start)
+            before = snapshot(report, REPORT_FIELDS) if report else None
+            old_files = [report.pdf.name, report.xlsx.name] if report else []
+            report = report or ArchivedReport(
+                scope=scope, frequency=frequency, period_start=period.start
+            )
+            report.period_end = period.last_day
+            report.generated_at = now
+            report.generated_by = actor.label[:200]
+            report.summary = summary
+            report.pdf.save(f"{content.file_stem}.pdf", ContentFile(pdf), save=False)
+            report.xlsx.save(f"{content.file_stem}.xlsx", ContentFile(xlsx), save=False)
+            report.save()
+            record(
+                actor,
+                "ioc.generate_report",
+                report,
+                before=before,
+                after=snapshot(report, REPORT_FIELDS),
+            )
+    except IntegrityError:  # the schedule and a supervisor made it at the same moment
+        report.pdf.delete(save=False)
+        report.xlsx.delete(save=False)
+        return ArchivedReport.objects.get(
+            scope=scope, frequency=frequency, period_start=period.start
+        ), False
+    storage = report.pdf.storage
+    transaction.on_commit(lambda: [storage.delete(name) for name in old_files])
+    emit("ioc.report_generated", actor=actor, report_id=report.pk)
+    return report, True
+
+
+def send_report(
+    actor: Actor,
+    report: ArchivedReport,
+    subscription: ReportSubscription,
+    *,
+    now: dt.datetime | None = None,
+) -> ReportDelivery | None:
+    """E-mail the report's PDF and XLSX to the subscription's list, once: None when it
+    was sent already. A message that fails to go leaves no delivery behind, so the next
+    run tries again."""
+    from django.core.mail import EmailMessage
+    from django.utils import translation
+
+    from tinhso.ioc import reports
+
+    access.require_report_maker(actor)
+    period = reports.period_of(report.frequency, report.period_start)
+    with translation.override("vi"):
+        subject = _("Operations centre report: %(scope)s, %(period)s") % {
+            "scope": reports.scope_label(report.scope),
+            "period": period.label,
+        }
+        body = _(
+            "The operations centre's report is attached as PDF and as a spreadsheet (XLSX)."
+            "\n\nThis message was sent by Tỉnh Số; reply to the centre to change the list."
+        )
+    with transaction.atomic():
+        try:
+            with transaction.atomic():
+                delivery = ReportDelivery.objects.create(
+                    subscription=subscription,
+                    report=report,
+                    sent_at=now or timezone.now(),
+                    recipients="\n".join(subscription.addresses),
+                )
+        except IntegrityError:
+            return None
+        message = EmailMessage(subject, body, to=subscription.addresses)
+        for field, kind in ((report.pdf, "application/pdf"), (report.xlsx, XLSX_TYPE)):
+            with field.open("rb") as handle:
+                message.attach(field.name.rsplit("/", 1)[-1], handle.read(), kind)
+        message.send()
+        record(actor, "ioc.send_report", delivery, after=snapshot(delivery))
+    return delivery
+
+
+XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"

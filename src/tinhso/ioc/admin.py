@@ -7,9 +7,12 @@ from tinhso.ioc.models import (
     Alert,
     AlertNotice,
     AlertRule,
+    ArchivedReport,
     Indicator,
     IndicatorValue,
     ManualEntry,
+    ReportDelivery,
+    ReportSubscription,
     Target,
 )
 
@@ -79,3 +82,20 @@ class AlertNoticeAdmin(ReadOnlyAdmin):
     list_display = ("alert", "reason", "role", "user", "channel", "status", "created_at")
     list_filter = ("reason", "channel", "status")
     exclude = ("recipient",)
+
+
+@admin.register(ReportSubscription)
+class ReportSubscriptionAdmin(AuditedAdmin):
+    list_display = ("name", "scope", "frequency", "is_active")
+    list_filter = ("frequency", "scope", "is_active")
+
+
+@admin.register(ArchivedReport)
+class ArchivedReportAdmin(ReadOnlyAdmin):
+    list_display = ("scope", "frequency", "period_start", "period_end", "generated_at")
+    list_filter = ("frequency", "scope")
+
+
+@admin.register(ReportDelivery)
+class ReportDeliveryAdmin(ReadOnlyAdmin):
+    list_display = ("report", "subscription", "sent_at")

@@ -21,6 +21,8 @@ class IocConfig(AppConfig):
         schedule.every(5, "tinhso.ioc.tasks.evaluate_alerts")
         schedule.every(1, "tinhso.ioc.tasks.escalate_alerts")
         schedule.every(60, "tinhso.ioc.tasks.export_values")
+        # Weekly and monthly reports: each run sends what is due (Monday or the 1st, 07:00).
+        schedule.every(15, "tinhso.ioc.tasks.send_scheduled_reports")
 
         nav.register(
             nav.NavItem(
@@ -40,6 +42,16 @@ class IocConfig(AppConfig):
                 "staff",
                 roles=("leader", "supervisor", "operator"),
                 order=2,
+            )
+        )
+        nav.register(
+            nav.NavItem(
+                "ioc_reports",
+                _("Reports"),
+                "ioc_reports",
+                "staff",
+                roles=("leader", "supervisor", "operator"),
+                order=3,
             )
         )
         nav.register(

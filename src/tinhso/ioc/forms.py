@@ -1,6 +1,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from tinhso.ioc.models import ReportFrequency, report_scopes
 from tinhso.units import province as home_province
 from tinhso.units.models import Commune
 
@@ -37,3 +38,13 @@ class EntryForm(forms.Form):
         if not data.get("evidence_file") and not data.get("evidence_link"):
             raise forms.ValidationError(_("Attach the evidence: a file or a link."))
         return data
+
+
+class ReportForm(forms.Form):
+    """A report to generate now: its scope and the week or month holding a day."""
+
+    scope = forms.ChoiceField(label=_("Scope"), choices=report_scopes)
+    frequency = forms.ChoiceField(label=_("Period"), choices=ReportFrequency.choices)
+    day = forms.DateField(
+        label=_("Any day in the period"), widget=forms.DateInput(attrs={"type": "date"})
+    )

@@ -1,13 +1,17 @@
 """Scheduled work of the operations centre: computing indicators, evaluating alert rules,
-escalating alerts, sending alert notices."""
+escalating alerts, sending alert notices and the weekly and monthly reports."""
 
 from __future__ import annotations
+
+import datetime as dt
+import logging
 
 from django_tasks import task
 
 from tinhso.core.actors import Actor
 
 ACTOR = Actor.system("operations centre")
+log = logging.getLogger("tinhso.ioc.reports")
 
 
 def _computed(indicators=None) -> str:
@@ -84,3 +88,40 @@ def deliver_notice(notice_id: int) -> str:
         )
         return f"retry in {wait} min"
     return "gave up"
+
+
+def send_due_reports(now: dt.datetime | None = None) -> tuple[int, int]:
+    """The reports due by `now`: for each frequency, the latest week (out on Monday at
+    07:00) or month (out on the 1st at 07:00), for the leader and for every scope someone
+    subscribes to; each is generated once, archived, and e-mailed once to each active
+    subscription of its scope and frequency. Running it again changes nothing. Returns
+    (reports generated, messages sent)."""
+    from tinhso.ioc import actions, reports
+    from tinhso.ioc.models import LEADER_SCOPE, ReportFrequency, ReportSubscription
+
+    generated = sent = 0
+    subscriptions = list(ReportSubscription.objects.filter(is_active=True))
+    for frequency in ReportFrequency.values:
+        period = reports.last_released(frequency, now)
+        mine = [s for s in subscriptions if s.frequency == frequency]
+        for scope in dict.fromkeys([LEADER_SCOPE, *(s.scope for s in mine)]):
+            try:
+                report, drawn = actions.generate_report(
+                    ACTOR, scope, frequency, period.start, replace=False, now=now
+                )
+            except Exception:  # noqa: BLE001 - one scope's failure does not stop the others
+                log.exception("report %s %s %s not generated", scope, frequency, period.start)
+                continue
+            generated += drawn
+            for subscription in (s for s in mine if s.scope == scope):
+                try:
+                    sent += actions.send_report(ACTOR, report, subscription, now=now) is not None
+                except Exception:  # noqa: BLE001 - the mail server may be down: next run
+                    log.exception("report %s not sent to %s", report, subscription)
+    return generated, sent
+
+
+@task()
+def send_scheduled_reports() -> str:
+    generated, sent = send_due_reports()
+    return f"{generated} reports generated, {sent} sent"

@@ -14,4 +14,7 @@ urlpatterns = [
     path("alerts/<int:alert_id>/resolve/", views.resolve, name="ioc_alert_resolve"),
     path("values/", views.entries, name="ioc_entries"),
     path("values/<int:entry_id>/decide/", views.decide, name="ioc_entry_decide"),
+    path("reports/", views.reports, name="ioc_reports"),
+    path("reports/generate/", views.generate_report, name="ioc_report_generate"),
+    path("reports/<int:report_id>/<str:fmt>/", views.report_file, name="ioc_report_file"),
 ]

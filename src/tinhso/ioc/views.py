@@ -1,6 +1,7 @@
 """Pages of the operations centre: the leader's overview (and its live part), sector
 pages, a commune's figures, a value's provenance, the operators' alert console, values
-entered by hand, and the video wall (any screen with `?wall=1`)."""
+entered by hand, the archive of reports, and the video wall (any screen with
+`?wall=1`)."""
 
 from __future__ import annotations
 
@@ -18,8 +19,8 @@ from django.views.decorators.http import require_POST
 from tinhso.core.access import NotFound
 from tinhso.core.actors import actor_from_request
 from tinhso.feedback import stats
-from tinhso.ioc import access, actions, board, charts, layers, periods
-from tinhso.ioc.forms import EntryForm
+from tinhso.ioc import access, actions, board, evidence_chart, layers, periods
+from tinhso.ioc.forms import EntryForm, ReportForm
 from tinhso.ioc.models import LIVE_STATES, AlertState, EntryStatus, IndicatorValue, Sector
 from tinhso.units import province as home_province
 
@@ -227,7 +228,7 @@ def alerts(request: HttpRequest) -> HttpResponse:
     )
     listed = list(shown.order_by("state", "-opened_at")[:100])
     for item in listed:
-        item.chart = charts.evidence_chart(item.evidence)
+        item.chart = evidence_chart.evidence_chart(item.evidence)
     return render(
         request,
         "ioc/alerts.html",
@@ -248,7 +249,7 @@ def alert(request: HttpRequest, alert_id: int) -> HttpResponse:
         item = access.alert_for_viewer(actor, alert_id)
     except NotFound as exc:
         raise Http404 from exc
-    item.chart = charts.evidence_chart(item.evidence)
+    item.chart = evidence_chart.evidence_chart(item.evidence)
     return render(
         request,
         "ioc/alert.html",
@@ -335,3 +336,63 @@ def decide(request: HttpRequest, entry_id: int) -> HttpResponse:
     except ValueError as exc:
         messages.warning(request, str(exc))
     return redirect("ioc_entries")
+
+
+def reports(request: HttpRequest) -> HttpResponse:
+    """The archive of weekly and monthly reports, and for supervisors a form to generate
+    one now."""
+    actor = actor_from_request(request)
+    archive = access.reports_for_viewer(actor)
+    can_make = access.can_make_reports(actor)
+    form = ReportForm(initial={"scope": "leader", "frequency": "week", "day": timezone.localdate()})
+    return render(
+        request,
+        "ioc/reports.html",
+        {"reports": archive[:200], "form": form if can_make else None},
+    )
+
+
+@require_POST
+def generate_report(request: HttpRequest) -> HttpResponse:
+    actor = actor_from_request(request)
+    access.require_report_maker(actor)
+    form = ReportForm(request.POST)
+    if not form.is_valid():
+        messages.warning(request, _("Choose a scope, a period and a day."))
+        return redirect("ioc_reports")
+    data = form.cleaned_data
+    report, _drawn = actions.generate_report(actor, data["scope"], data["frequency"], data["day"])
+    messages.success(
+        request,
+        _("The report of %(scope)s for %(start)s – %(end)s is ready.")
+        % {
+            "scope": report.scope_label,
+            "start": report.period_start.strftime("%d/%m/%Y"),
+            "end": report.period_end.strftime("%d/%m/%Y"),
+        },
+    )
+    return redirect(f"{reverse('ioc_reports')}#report-{report.pk}")
+
+
+REPORT_TYPES = {
+    "pdf": "application/pdf",
+    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+}
+
+
+def report_file(request: HttpRequest, report_id: int, fmt: str) -> HttpResponse:
+    """An archived report's PDF or XLSX, for those who see the centre."""
+    from django.http import FileResponse
+
+    if fmt not in REPORT_TYPES:
+        raise Http404
+    actor = actor_from_request(request)
+    try:
+        report = access.report_for_viewer(actor, report_id)
+    except NotFound as exc:
+        raise Http404 from exc
+    stored = report.pdf if fmt == "pdf" else report.xlsx
+    name = stored.name.rsplit("/", 1)[-1]
+    return FileResponse(
+        stored.open("rb"), content_type=REPORT_TYPES[fmt], as_attachment=True, filename=name
+    )

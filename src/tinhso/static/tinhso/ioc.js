@@ -1,6 +1,7 @@
 // The operations centre: the overview's map of communes coloured by an indicator (with
-// its legend; a click opens the commune's figures) and the sector pages' trend charts with
-// thresholds and targets.
+// its legend; a click opens the commune's figures), the sector pages' trend charts with
+// thresholds and targets, and printing (the "print this page" button; charts and map
+// re-laid at the width of an A4 landscape page while printing, dark ink on white).
 (function () {
   "use strict";
   var STATUS = { good: "#1e6b36", watch: "#d08c00", bad: "#b3261e" };
@@ -70,6 +71,7 @@
           }
         }).addTo(map);
         if (layer.getLayers().length) { map.fitBounds(layer.getBounds()); }
+        el.tinhsoFit = function () { map.invalidateSize(false); if (layer.getLayers().length) { map.fitBounds(layer.getBounds()); } };
         el.dataset.ready = "1";
       }).catch(function () {});
     legendControl(map, data, scale);
@@ -149,7 +151,40 @@
     });
   }
 
+  // Plotly draws SVG, which prints as vectors; only its size and colours change on paper.
+  var PRINT_WIDTH = 1000;  // CSS px: an A4 landscape page less its margins is ≈ 1047
+  var PRINT_HEIGHT = 330;
+
+  function printLayout(printing) {
+    if (window.Plotly) {
+      document.querySelectorAll(".ioc-chart").forEach(function (el) {
+        if (!el.data) { return; }
+        var dark = !printing && document.body.classList.contains("wall");
+        var size = printing ? { width: Math.min(PRINT_WIDTH, el.clientWidth || PRINT_WIDTH), height: PRINT_HEIGHT }
+                            : { width: null, height: 260, autosize: true };
+        size["font.color"] = dark ? "#f1f4f8" : "#1b1f24";
+        window.Plotly.relayout(el, size);
+        if (!printing) { window.Plotly.Plots.resize(el); }
+      });
+    }
+    var mapEl = document.getElementById("ioc-map");
+    if (mapEl && mapEl.tinhsoFit) { mapEl.tinhsoFit(); }
+    document.documentElement.classList.toggle("printing", printing);
+  }
+
+  function watchPrinting() {
+    document.querySelectorAll("[data-print]").forEach(function (button) {
+      button.addEventListener("click", function () { window.print(); });
+    });
+    window.addEventListener("beforeprint", function () { printLayout(true); });
+    window.addEventListener("afterprint", function () { printLayout(false); });
+    // Print previews and emulated print media switch the media query without the events.
+    var media = window.matchMedia("print");
+    if (media.addEventListener) { media.addEventListener("change", function (e) { printLayout(e.matches); }); }
+  }
+
   function start() {
+    watchPrinting();
     var mapEl = document.getElementById("ioc-map");
     if (mapEl && window.L && window.TinhSoMaps) { drawMap(mapEl); }
     var layersEl = document.getElementById("sector-map");
