@@ -17,6 +17,7 @@ class IocConfig(AppConfig):
         schedule.every(15, "tinhso.ioc.tasks.compute_indicators")
         schedule.every(5, "tinhso.ioc.tasks.evaluate_alerts")
         schedule.every(1, "tinhso.ioc.tasks.escalate_alerts")
+        schedule.every(6 * 60, "tinhso.ioc.tasks.archive_sensor_months")
 
         nav.register(
             nav.NavItem(

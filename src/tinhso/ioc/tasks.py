@@ -1,5 +1,5 @@
 """Scheduled work of the operations centre: computing indicators, evaluating alert rules,
-escalating alerts."""
+escalating alerts, archiving closed months of sensor readings to the warehouse."""
 
 from __future__ import annotations
 
@@ -52,3 +52,12 @@ def escalate_alerts() -> str:
     from tinhso.ioc.alerts import escalate
 
     return f"{len(escalate())} escalated"
+
+
+@task()
+def archive_sensor_months() -> str:
+    """Closed months of raw sensor readings, written to the warehouse as Parquet."""
+    from tinhso.ioc.archive import archive_closed_months
+
+    done = archive_closed_months(ACTOR)
+    return f"{len(done)} months, {sum(a.rows for a in done)} rows"

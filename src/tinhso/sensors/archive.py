@@ -1,0 +1,145 @@
+"""Closed months of raw readings, written as Parquet with DuckDB.
+
+A month is closed `TINHSO_SENSOR_ARCHIVE_GRACE_DAYS` after it ends (late readings still
+count until then). Its rows — with the device's id, type and commune code, observed_at and
+received_at in UTC (timestamps without a zone) — are read from the database in batches
+into DuckDB and written as one zstd Parquet file sorted by device, property and time.
+Where the file goes is not this app's business: the operations centre hands it to the
+warehouse (`ioc/archive.py`), which keeps it as one part of a dataset, and tells
+`actions.record_archive` what became of it.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from pathlib import Path
+
+import duckdb
+import numpy as np
+from django.conf import settings
+from django.db.models import Count, Max, Min
+from django.utils import timezone
+
+from tinhso.sensors import months
+from tinhso.sensors.models import ArchivedMonth, Observation
+
+BATCH = 50_000
+COLUMNS = (
+    "device_id",
+    "device_kind",
+    "commune_code",
+    "property",
+    "value",
+    "observed_at",
+    "received_at",
+)
+_TABLE = """
+CREATE TABLE readings (
+    device_id VARCHAR, device_kind VARCHAR, commune_code VARCHAR, property VARCHAR,
+    value DOUBLE, observed_at TIMESTAMP, received_at TIMESTAMP
+)
+"""
+
+
+@dataclass(frozen=True)
+class MonthState:
+    """What the database holds of one month: rows, and when the last of them arrived."""
+
+    month: dt.date
+    rows: int
+    last_received: dt.datetime | None
+
+
+def state(month: dt.date) -> MonthState:
+    start, end = months.bounds(month)
+    found = Observation.objects.filter(observed_at__gte=start, observed_at__lt=end).aggregate(
+        rows=Count("id"), last=Max("received_at")
+    )
+    return MonthState(month, found["rows"], found["last"])
+
+
+def closed(month: dt.date, now: dt.datetime) -> bool:
+    _start, end = months.bounds(month)
+    return now >= end + dt.timedelta(days=settings.TINHSO_SENSOR_ARCHIVE_GRACE_DAYS)
+
+
+def raw_months(now: dt.datetime) -> list[MonthState]:
+    """Every closed month from the oldest raw reading on, with what the database holds."""
+    oldest = Observation.objects.aggregate(first=Min("observed_at"))["first"]
+    if oldest is None:
+        return []
+    last = months.shift(months.of(now), -1)
+    return [state(m) for m in months.between(months.of(oldest), last) if closed(m, now)]
+
+
+def to_archive(now: dt.datetime | None = None) -> list[MonthState]:
+    """Closed months with raw rows that no archive holds whole: never archived, or
+    archived before late readings came (the archive is then written again)."""
+    now = now or timezone.now()
+    archived = dict(ArchivedMonth.objects.values_list("month", "rows"))
+    return [s for s in raw_months(now) if s.rows and archived.get(s.month) != s.rows]
+
+
+def _batches(month: dt.date):
+    start, end = months.bounds(month)
+    rows = (
+        Observation.objects.filter(observed_at__gte=start, observed_at__lt=end)
+        .order_by()
+        .values_list(
+            "device__device_id",
+            "device__kind",
+            "device__commune__code",
+            "property",
+            "value",
+            "observed_at",
+            "received_at",
+        )
+    )
+    batch: list[tuple] = []
+    for row in rows.iterator(chunk_size=BATCH):
+        batch.append(row)
+        if len(batch) == BATCH:
+            yield batch
+            batch = []
+    if batch:
+        yield batch
+
+
+def _utc_micros(values) -> np.ndarray:
+    # Times are kept as UTC timestamps without a zone: a TIMESTAMPTZ would be converted
+    # with the reading process's time zone (the platform's is Asia/Ho_Chi_Minh) by DuckDB
+    # without its ICU extension, on writing and on reading alike.
+    return np.array([v.astimezone(dt.UTC).replace(tzinfo=None) for v in values], "datetime64[us]")
+
+
+def _literal(path: Path) -> str:
+    """A path of ours as an SQL string (DuckDB's COPY takes no parameter for it)."""
+    return "'" + str(path).replace("'", "''") + "'"
+
+
+def write_month(month: dt.date, target: Path) -> int:
+    """Write the month's raw readings to `target` (Parquet); returns the number of rows."""
+    con = duckdb.connect(config={"memory_limit": settings.TINHSO_SQL_MEMORY})
+    try:
+        con.execute(f"SET temp_directory = {_literal(target.parent / 'spill')}")
+        con.execute(_TABLE)
+        for batch in _batches(month):
+            columns = list(zip(*batch, strict=True))
+            chunk = {  # noqa: F841 - read by DuckDB by name
+                "device_id": np.array(columns[0], dtype=object),
+                "device_kind": np.array(columns[1], dtype=object),
+                "commune_code": np.array(columns[2], dtype=object),
+                "property": np.array(columns[3], dtype=object),
+                "value": np.array(columns[4], dtype="float64"),
+                "observed_at": _utc_micros(columns[5]),
+                "received_at": _utc_micros(columns[6]),
+            }
+            con.execute("INSERT INTO readings SELECT * FROM chunk")
+        con.execute(
+            "COPY (SELECT * FROM readings ORDER BY device_id, property, observed_at) "  # noqa: S608
+            f"TO {_literal(target)} (FORMAT parquet, COMPRESSION zstd)"
+        )
+        return con.execute("SELECT count(*) FROM readings").fetchone()[0]
+    finally:
+        con.close()
