@@ -5,9 +5,11 @@ whole archived months."""
 from __future__ import annotations
 
 import datetime as dt
+import io
 
 import duckdb
 import pytest
+from django.core.management import call_command
 from django.db import connection
 from django.db.models import Count, Sum
 from django.utils import timezone
@@ -161,6 +163,11 @@ def test_a_closed_month_is_archived_to_parquet_and_queried_through_the_sandbox(r
     got = {(r[1], r[2]): (r[3], r[4]) for r in answer.rows if r[0] == "2026-06"}
     assert got == _sums_in_the_database([water, air], june)
     assert got[(air.device_id, "pm25")][0] == 14
+
+    out = io.StringIO()
+    call_command("sensors", "storage", stdout=out)
+    june_line = next(line for line in out.getvalue().splitlines() if line.startswith("2026-06"))
+    assert f"45 → {SLUG} v" in june_line and "archived" in june_line
 
 
 def test_retention_removes_only_months_archived_whole_and_rolled_up(register, settings):

@@ -73,6 +73,38 @@ def raw_months(now: dt.datetime) -> list[MonthState]:
     return [state(m) for m in months.between(months.of(oldest), last) if closed(m, now)]
 
 
+@dataclass(frozen=True)
+class Kept:
+    """One month as storage sees it: raw rows in the database, and its archive if any."""
+
+    month: dt.date
+    rows: int
+    archived_rows: int | None
+    location: str
+    closed: bool
+
+
+def kept(now: dt.datetime | None = None) -> list[Kept]:
+    """Every month with raw rows or an archive, oldest first (`tinhso sensors storage`)."""
+    now = now or timezone.now()
+    archived = {a.month: a for a in ArchivedMonth.objects.all()}
+    oldest = Observation.objects.aggregate(first=Min("observed_at"))["first"]
+    raw = months.between(months.of(oldest), months.of(now)) if oldest else []
+    found = []
+    for month in sorted(set(raw) | set(archived)):
+        note = archived.get(month)
+        found.append(
+            Kept(
+                month,
+                state(month).rows,
+                note.rows if note else None,
+                note.location if note else "",
+                closed(month, now),
+            )
+        )
+    return found
+
+
 def to_archive(now: dt.datetime | None = None) -> list[MonthState]:
     """Closed months with raw rows that no archive holds whole: never archived, or
     archived before late readings came (the archive is then written again)."""
