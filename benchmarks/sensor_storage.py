@@ -79,6 +79,7 @@ def run(args) -> None:
     from tinhso.sensors.models import Device, Observation
     from tinhso.sensors.rollups import roll_up
 
+    call_command("migrate", verbosity=0)
     call_command("demo", stdout=io.StringIO())
     devices = list(Device.objects.all())
     now = timezone.now()

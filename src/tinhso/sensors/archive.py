@@ -22,23 +22,14 @@ from django.db.models import Count, Max, Min
 from django.utils import timezone
 
 from tinhso.sensors import months
-from tinhso.sensors.models import ArchivedMonth, Observation
+from tinhso.sensors.models import ArchivedMonth, Device, Observation
 
 BATCH = 50_000
-COLUMNS = (
-    "device_id",
-    "device_kind",
-    "commune_code",
-    "property",
-    "value",
-    "observed_at",
-    "received_at",
-)
-_TABLE = """
+_TABLES = """
+CREATE TABLE devices (pk BIGINT, device_id VARCHAR, device_kind VARCHAR, commune_code VARCHAR);
 CREATE TABLE readings (
-    device_id VARCHAR, device_kind VARCHAR, commune_code VARCHAR, property VARCHAR,
-    value DOUBLE, observed_at TIMESTAMP, received_at TIMESTAMP
-)
+    device BIGINT, property VARCHAR, value DOUBLE, observed_us BIGINT, received_us BIGINT
+);
 """
 
 
@@ -114,19 +105,12 @@ def to_archive(now: dt.datetime | None = None) -> list[MonthState]:
 
 
 def _batches(month: dt.date):
+    """The month's rows in batches, without the device's columns (joined in DuckDB)."""
     start, end = months.bounds(month)
     rows = (
         Observation.objects.filter(observed_at__gte=start, observed_at__lt=end)
         .order_by()
-        .values_list(
-            "device__device_id",
-            "device__kind",
-            "device__commune__code",
-            "property",
-            "value",
-            "observed_at",
-            "received_at",
-        )
+        .values_list("device_id", "property", "value", "observed_at", "received_at")
     )
     batch: list[tuple] = []
     for row in rows.iterator(chunk_size=BATCH):
@@ -138,11 +122,9 @@ def _batches(month: dt.date):
         yield batch
 
 
-def _utc_micros(values) -> np.ndarray:
-    # Times are kept as UTC timestamps without a zone: a TIMESTAMPTZ would be converted
-    # with the reading process's time zone (the platform's is Asia/Ho_Chi_Minh) by DuckDB
-    # without its ICU extension, on writing and on reading alike.
-    return np.array([v.astimezone(dt.UTC).replace(tzinfo=None) for v in values], "datetime64[us]")
+def _micros(values) -> np.ndarray:
+    # Microseconds since 1970 (UTC); exact, since 2**53 µs is 285 years.
+    return np.fromiter((round(v.timestamp() * 1_000_000) for v in values), np.int64, len(values))
 
 
 def _literal(path: Path) -> str:
@@ -150,28 +132,40 @@ def _literal(path: Path) -> str:
     return "'" + str(path).replace("'", "''") + "'"
 
 
+# Times are kept as UTC timestamps without a zone: a TIMESTAMPTZ would be converted with
+# the reading process's time zone (the platform's is Asia/Ho_Chi_Minh) by DuckDB without
+# its ICU extension, on writing and on reading alike.
+_COPY = """
+COPY (
+    SELECT d.device_id, d.device_kind, d.commune_code, r.property, r.value,
+           make_timestamp(r.observed_us) AS observed_at,
+           make_timestamp(r.received_us) AS received_at
+    FROM readings r JOIN devices d ON d.pk = r.device
+    ORDER BY d.device_id, r.property, r.observed_us
+) TO {target} (FORMAT parquet, COMPRESSION zstd)
+"""
+
+
 def write_month(month: dt.date, target: Path) -> int:
     """Write the month's raw readings to `target` (Parquet); returns the number of rows."""
     con = duckdb.connect(config={"memory_limit": settings.TINHSO_SQL_MEMORY})
     try:
         con.execute(f"SET temp_directory = {_literal(target.parent / 'spill')}")
-        con.execute(_TABLE)
+        con.execute(_TABLES)
+        devices = list(Device.objects.values_list("pk", "device_id", "kind", "commune__code"))
+        if devices:
+            con.executemany("INSERT INTO devices VALUES (?, ?, ?, ?)", devices)
         for batch in _batches(month):
             columns = list(zip(*batch, strict=True))
             chunk = {  # noqa: F841 - read by DuckDB by name
-                "device_id": np.array(columns[0], dtype=object),
-                "device_kind": np.array(columns[1], dtype=object),
-                "commune_code": np.array(columns[2], dtype=object),
-                "property": np.array(columns[3], dtype=object),
-                "value": np.array(columns[4], dtype="float64"),
-                "observed_at": _utc_micros(columns[5]),
-                "received_at": _utc_micros(columns[6]),
+                "device": np.array(columns[0], dtype=np.int64),
+                "property": np.array(columns[1], dtype=object),
+                "value": np.array(columns[2], dtype=np.float64),
+                "observed_us": _micros(columns[3]),
+                "received_us": _micros(columns[4]),
             }
             con.execute("INSERT INTO readings SELECT * FROM chunk")
-        con.execute(
-            "COPY (SELECT * FROM readings ORDER BY device_id, property, observed_at) "  # noqa: S608
-            f"TO {_literal(target)} (FORMAT parquet, COMPRESSION zstd)"
-        )
+        con.execute(_COPY.format(target=_literal(target)))
         return con.execute("SELECT count(*) FROM readings").fetchone()[0]
     finally:
         con.close()
