@@ -19,6 +19,7 @@ import duckdb
 import numpy as np
 from django.conf import settings
 from django.db.models import Count, Max, Min
+from django.db.models.functions import TruncMonth
 from django.utils import timezone
 
 from tinhso.sensors import months
@@ -56,12 +57,19 @@ def closed(month: dt.date, now: dt.datetime) -> bool:
 
 
 def raw_months(now: dt.datetime) -> list[MonthState]:
-    """Every closed month from the oldest raw reading on, with what the database holds."""
-    oldest = Observation.objects.aggregate(first=Min("observed_at"))["first"]
-    if oldest is None:
-        return []
+    """Every closed month with raw readings, with what the database holds (one scan)."""
     last = months.shift(months.of(now), -1)
-    return [state(m) for m in months.between(months.of(oldest), last) if closed(m, now)]
+    while not closed(last, now):
+        last = months.shift(last, -1)
+    _start, end = months.bounds(last)
+    found = (
+        Observation.objects.filter(observed_at__lt=end)
+        .annotate(month=TruncMonth("observed_at"))
+        .values("month")
+        .annotate(rows=Count("id"), last=Max("received_at"))
+        .order_by("month")
+    )
+    return [MonthState(months.of(f["month"]), f["rows"], f["last"]) for f in found]
 
 
 @dataclass(frozen=True)
