@@ -89,8 +89,9 @@ def test_rows_outside_every_partition_wait_in_default_and_move_out_when_it_is_ma
     assert partition_of(device=device) == {partitions.DEFAULT}
 
     created = partitions.ensure(local(2030, 3, 10))
-    assert created[:3] == ["sensors_observation_p2030_03", "sensors_observation_p2030_04",
-                           "sensors_observation_p2030_05"]  # fmt: skip
+    made = {"sensors_observation_p2030_03", "sensors_observation_p2030_04",
+            "sensors_observation_p2030_05"}  # fmt: skip
+    assert made <= set(created)  # and any month other rows left in DEFAULT
     assert partition_of(device=device) == {"sensors_observation_p2030_03"}
     assert Observation.objects.filter(device=device).count() == 6
     assert partitions.ensure(local(2030, 3, 10)) == []  # again: nothing to create

@@ -18,8 +18,7 @@ from pathlib import Path
 import duckdb
 import numpy as np
 from django.conf import settings
-from django.db.models import Count, Max, Min
-from django.db.models.functions import TruncMonth
+from django.db.models import Count, Max, Min, Q
 from django.utils import timezone
 
 from tinhso.sensors import months
@@ -57,19 +56,30 @@ def closed(month: dt.date, now: dt.datetime) -> bool:
 
 
 def raw_months(now: dt.datetime) -> list[MonthState]:
-    """Every closed month with raw readings, with what the database holds (one scan)."""
+    """Every closed month with raw readings, with what the database holds. Two scans: the
+    oldest reading, then every month's count in one query (ranges, not a per-row month
+    function, which SQLite would run in Python)."""
     last = months.shift(months.of(now), -1)
     while not closed(last, now):
         last = months.shift(last, -1)
     _start, end = months.bounds(last)
-    found = (
-        Observation.objects.filter(observed_at__lt=end)
-        .annotate(month=TruncMonth("observed_at"))
-        .values("month")
-        .annotate(rows=Count("id"), last=Max("received_at"))
-        .order_by("month")
+    before = Observation.objects.filter(observed_at__lt=end)
+    oldest = before.aggregate(first=Min("observed_at"))["first"]
+    if oldest is None:
+        return []
+    spans = {m: months.bounds(m) for m in months.between(months.of(oldest), last)}
+    found = before.aggregate(
+        **{
+            f"{kind}{i}": agg(field, filter=Q(observed_at__gte=a, observed_at__lt=b))
+            for i, (a, b) in enumerate(spans.values())
+            for kind, agg, field in (("n", Count, "id"), ("r", Max, "received_at"))
+        }
     )
-    return [MonthState(months.of(f["month"]), f["rows"], f["last"]) for f in found]
+    return [
+        MonthState(month, found[f"n{i}"], found[f"r{i}"])
+        for i, month in enumerate(spans)
+        if found[f"n{i}"]
+    ]
 
 
 @dataclass(frozen=True)
