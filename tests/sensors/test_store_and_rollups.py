@@ -91,16 +91,22 @@ def test_roll_ups_are_incremental_and_recomputed_per_bucket(station):
     assert roll_up() >= 0  # nothing new: harmless
 
 
-def test_raw_rows_past_the_retention_are_purged_once_rolled_up(station, settings):
+def test_raw_rows_past_the_retention_are_purged_once_rolled_up_and_archived(station, settings):
+    from tinhso.core.actors import Actor
+    from tinhso.ioc.archive import archive_closed_months
+
     device, _raw = station
     settings.TINHSO_SENSOR_RETENTION_DAYS = 2
     when = timezone.now() - dt.timedelta(days=1)
     actions.receive(payload(device, when, pm25=12.0))
-    later = timezone.now() + dt.timedelta(days=3)
+    later = timezone.now() + dt.timedelta(days=70)  # its month is over, and the next one
     mine = Observation.objects.filter(device=device)
     actions.purge_raw(now=later)
-    assert mine.count() == 1  # not rolled up yet: kept
+    assert mine.count() == 1  # not rolled up nor archived yet: kept
     roll_up()
+    actions.purge_raw(now=later)
+    assert mine.count() == 1  # rolled up, not archived: kept
+    archive_closed_months(Actor.system("tests"), now=later)
     actions.purge_raw(now=later)
     assert mine.count() == 0
     assert Rollup.objects.filter(device=device, period="hour").exists()

@@ -247,7 +247,15 @@ SETTINGS: list[Setting] = [
         "TINHSO_SENSOR_RETENTION_DAYS",
         "90",
         "Days raw sensor readings are kept; older rows are deleted once folded into the "
-        "hourly and daily roll-ups, which are kept. Readings older than this are refused.",
+        "hourly and daily roll-ups and archived, a whole month at a time; the roll-ups and "
+        "the archive are kept. Readings older than this are refused.",
+        int,
+    ),
+    Setting(
+        "TINHSO_SENSOR_ARCHIVE_GRACE_DAYS",
+        "2",
+        "Days after a month ends before its raw sensor readings are written to the "
+        "warehouse as Parquet (late readings still count within them).",
         int,
     ),
 ]

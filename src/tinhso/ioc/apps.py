@@ -23,6 +23,7 @@ class IocConfig(AppConfig):
         schedule.every(60, "tinhso.ioc.tasks.export_values")
         # Weekly and monthly reports: each run sends what is due (Monday or the 1st, 07:00).
         schedule.every(15, "tinhso.ioc.tasks.send_scheduled_reports")
+        schedule.every(6 * 60, "tinhso.ioc.tasks.archive_sensor_months")
 
         nav.register(
             nav.NavItem(

@@ -1,5 +1,6 @@
 """Scheduled work of the operations centre: computing indicators, evaluating alert rules,
-escalating alerts, sending alert notices and the weekly and monthly reports."""
+escalating alerts, sending alert notices and the weekly and monthly reports, archiving
+closed months of sensor readings to the warehouse."""
 
 from __future__ import annotations
 
@@ -125,3 +126,12 @@ def send_due_reports(now: dt.datetime | None = None) -> tuple[int, int]:
 def send_scheduled_reports() -> str:
     generated, sent = send_due_reports()
     return f"{generated} reports generated, {sent} sent"
+
+
+@task()
+def archive_sensor_months() -> str:
+    """Closed months of raw sensor readings, written to the warehouse as Parquet."""
+    from tinhso.ioc.archive import archive_closed_months
+
+    done = archive_closed_months(ACTOR)
+    return f"{len(done)} months, {sum(a.rows for a in done)} rows"

@@ -13,6 +13,7 @@ import hashlib
 import hmac
 import secrets
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 from django.conf import settings
@@ -26,7 +27,7 @@ from tinhso.core.actions import record, snapshot
 from tinhso.core.actors import Actor
 from tinhso.core.events import emit
 from tinhso.sensors import access
-from tinhso.sensors.models import Device, Observation
+from tinhso.sensors.models import ArchivedMonth, Device, Observation
 from tinhso.sensors.payloads import Reading, Refusal, fits, parse
 
 TOKEN_PREFIX = "tsd_"  # noqa: S105 - a public prefix, not a secret
@@ -243,19 +244,99 @@ def store_backfill(rows: list[Observation]) -> int:
     return len(rows)
 
 
-def purge_raw(now: dt.datetime | None = None) -> int:
-    """Delete raw readings older than the retention that the roll-ups have folded in."""
+def archive_month(month: dt.date, target: Path) -> int:
+    """Write a closed month's raw readings to `target` as Parquet (`archive.py`); returns
+    the number of rows. The caller keeps the file and then calls `record_archive`."""
+    from tinhso.sensors.archive import write_month
+
+    return write_month(month, target)
+
+
+@transaction.atomic
+def record_archive(
+    actor: Actor, month: dt.date, *, rows: int, sha256: str, location: str
+) -> ArchivedMonth:
+    """Note that `month` is archived whole (`rows` rows in the file of checksum `sha256`,
+    kept at `location`), audited. Archiving a month again replaces the note."""
+    previous = ArchivedMonth.objects.filter(month=month).first()
+    before = snapshot(previous) if previous else None
+    archived, _created = ArchivedMonth.objects.update_or_create(
+        month=month,
+        defaults={
+            "rows": rows,
+            "sha256": sha256,
+            "location": location,
+            "archived_at": timezone.now(),
+        },
+    )
+    record(actor, "sensors.archive_month", archived, before=before, after=snapshot(archived))
+    emit("sensors.month_archived", actor=actor, month=month.isoformat(), rows=rows)
+    return archived
+
+
+@dataclass(frozen=True)
+class Purged:
+    """What a purge removed: whole months, and how (partitions dropped or rows deleted)."""
+
+    months: list[dt.date]
+    rows: int
+    partitions: list[str]
+
+
+def purgeable(now: dt.datetime | None = None) -> list[dt.date]:
+    """Months whose raw rows may go: the whole month older than the retention, archived
+    with as many rows as the database holds, and every row folded into the roll-ups."""
+    from tinhso.sensors import months
+    from tinhso.sensors.archive import raw_months
     from tinhso.sensors.models import RollupCursor
 
     cursor = RollupCursor.objects.first()
     if cursor is None or cursor.read_until is None:
-        return 0
+        return []
     now = now or timezone.now()
     cutoff = now - dt.timedelta(days=settings.TINHSO_SENSOR_RETENTION_DAYS)
-    deleted, _details = Observation.objects.filter(
-        observed_at__lt=cutoff, received_at__lte=cursor.read_until
-    ).delete()
-    return deleted
+    archived = dict(ArchivedMonth.objects.values_list("month", "rows"))
+    return [
+        s.month
+        for s in raw_months(now)
+        if s.rows
+        and months.bounds(s.month)[1] <= cutoff
+        and archived.get(s.month) == s.rows
+        and s.last_received is not None
+        and s.last_received <= cursor.read_until
+    ]
+
+
+def purge_raw(actor: Actor | None = None, now: dt.datetime | None = None) -> Purged:
+    """Remove the raw readings of every purgeable month: on PostgreSQL its partition is
+    dropped (rows of it that sit in DEFAULT are deleted), elsewhere its rows are deleted.
+    The roll-ups and the archive stay. Audited, one entry per month."""
+    from tinhso.sensors import months, partitions
+
+    actor = actor or Actor.system("sensors retention")
+    chosen = purgeable(now)
+    on_partitions = partitions.partitioned()
+    have = {p.month for p in partitions.existing()} if on_partitions else set()
+    rows, dropped = 0, []
+    notes = ArchivedMonth.objects.in_bulk(chosen, field_name="month")
+    for month in chosen:
+        start, end = months.bounds(month)
+        with transaction.atomic():
+            in_month = Observation.objects.filter(observed_at__gte=start, observed_at__lt=end)
+            if month in have:
+                removed = in_month.count()
+                partitions.drop(month)
+                dropped.append(partitions.name(month))
+            else:
+                removed = in_month.delete()[0]  # nothing refers to a reading: one DELETE
+            rows += removed
+            record(
+                actor,
+                "sensors.purge_raw",
+                notes[month],
+                after={"rows": removed, "partition_dropped": month in have},
+            )
+    return Purged(chosen, rows, dropped)
 
 
 def require_token(device: Device | None) -> Device:

@@ -1,5 +1,5 @@
 """Back office for sensors: devices are registered and edited here (audited, the token
-write-only); readings and roll-ups are shown, never edited."""
+write-only); readings, roll-ups and archived months are shown, never edited."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ from django.utils.translation import gettext as _
 
 from tinhso.core.admin import ReadOnlyAdmin, SecretsAdmin
 from tinhso.sensors.actions import TOKEN_PREFIX, commune_at, token_digest
-from tinhso.sensors.models import Device, Observation, Rollup
+from tinhso.sensors.models import ArchivedMonth, Device, Observation, Rollup
 
 
 class DeviceForm(forms.ModelForm):
@@ -64,3 +64,8 @@ class RollupAdmin(ReadOnlyAdmin):
                     "count")  # fmt: skip
     list_filter = ("period", "property")
     list_select_related = ("device",)
+
+
+@admin.register(ArchivedMonth)
+class ArchivedMonthAdmin(ReadOnlyAdmin):
+    list_display = ("month", "rows", "location", "archived_at", "sha256")

@@ -15,3 +15,4 @@ class SensorsConfig(AppConfig):
 
         schedule.every(5, "tinhso.sensors.tasks.roll_up_observations")
         schedule.every(24 * 60, "tinhso.sensors.tasks.purge_observations")
+        schedule.every(24 * 60, "tinhso.sensors.tasks.create_partitions")

@@ -63,7 +63,15 @@ class Device(models.Model):
 
 class Observation(models.Model):
     """One measured property of one reading. A reading (a payload) is stored whole in one
-    transaction; the unique key makes a replayed payload change nothing."""
+    transaction; the unique key makes a replayed payload change nothing.
+
+    On PostgreSQL the table differs from what this model (and Django's migration state)
+    says: migration 0002 makes it PARTITION BY RANGE (observed_at), one partition per
+    local month and a DEFAULT one (`partitions.py`), and PostgreSQL then requires
+    observed_at in every unique key, so the primary key is (id, observed_at). `id` stays
+    unique in practice (one identity sequence feeds every partition) and every query the
+    platform makes reads the same. On SQLite the table is as the model says.
+    """
 
     device = models.ForeignKey(Device, on_delete=models.CASCADE, related_name="observations")
     observed_at = models.DateTimeField(_("observed at"))
@@ -134,3 +142,24 @@ class RollupCursor(models.Model):
 
     def __str__(self) -> str:
         return f"read until {self.read_until}"
+
+
+class ArchivedMonth(models.Model):
+    """A closed local month of raw readings written to the warehouse as Parquet
+    (`archive.py`): how many rows, the file's checksum and the warehouse version holding
+    it. Raw rows of a month are deleted only when its archive holds as many rows as the
+    database (`actions.purge_raw`); a month that gained late readings is archived again."""
+
+    month = models.DateField(_("month"), unique=True)  # its first day
+    rows = models.BigIntegerField(_("rows"))
+    sha256 = models.CharField(_("checksum"), max_length=64)
+    location = models.CharField(_("warehouse version"), max_length=200)
+    archived_at = models.DateTimeField(_("archived at"))
+
+    class Meta:
+        verbose_name = _("archived month")
+        verbose_name_plural = _("archived months")
+        ordering = ["month"]
+
+    def __str__(self) -> str:
+        return f"{self.month:%Y-%m}: {self.rows} rows in {self.location}"

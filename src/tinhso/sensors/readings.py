@@ -368,3 +368,23 @@ def offline_devices(now: dt.datetime | None = None) -> list[Station]:
     """Active stations silent for three expected intervals (or never heard from)."""
     now = now or timezone.now()
     return [s for s in stations(now=now) if not s.online]
+
+
+def months_to_archive(now: dt.datetime | None = None) -> list[dt.date]:
+    """Closed local months whose raw readings no archive holds whole (`archive.py`)."""
+    from tinhso.sensors.archive import to_archive
+
+    return [state.month for state in to_archive(now)]
+
+
+def keeper() -> tuple[str | None, bool]:
+    """The code of the agency that owns the most devices (the archive's keeper), and
+    whether every device is a demo one."""
+    from django.db.models import Count
+
+    owners = (
+        Device.objects.values("owner__code").annotate(n=Count("id")).order_by("-n", "owner__code")
+    )
+    first = owners.first()
+    demo = not Device.objects.filter(is_demo=False).exists()
+    return (first["owner__code"] if first else None), demo

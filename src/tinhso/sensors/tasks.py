@@ -15,7 +15,17 @@ def roll_up_observations() -> str:
 
 @task()
 def purge_observations() -> str:
-    """Delete raw readings past the retention, once rolled up."""
+    """Remove the raw readings of months past the retention, once archived and rolled up."""
     from tinhso.sensors.actions import purge_raw
 
-    return f"{purge_raw()} rows deleted"
+    purged = purge_raw()
+    return f"{len(purged.months)} months, {purged.rows} rows removed"
+
+
+@task()
+def create_partitions() -> str:
+    """On PostgreSQL: this month's observation partition and the next two, and those of
+    any month whose rows sit in the DEFAULT partition."""
+    from tinhso.sensors.partitions import ensure
+
+    return f"{len(ensure())} partitions created"

@@ -156,6 +156,18 @@ class Dataset(models.Model):
         """The newest accepted version (kept on the instance; adding a version resets it)."""
         return self.versions.filter(status=VersionStatus.ACCEPTED).order_by("-number").first()
 
+    def live_versions(self) -> list[DatasetVersion]:
+        """The versions that make the table: the current one, or — for a table kept in
+        parts (each version one part, e.g. one month of sensor readings) — the newest
+        accepted version of every part."""
+        current = self.current
+        if current is None or not current.part:
+            return [current] if current is not None else []
+        newest: dict[str, DatasetVersion] = {}
+        for version in self.versions.filter(status=VersionStatus.ACCEPTED).order_by("number"):
+            newest[version.part] = version
+        return [newest[part] for part in sorted(newest)]
+
 
 class VersionStatus(models.TextChoices):
     ACCEPTED = "accepted", _("Accepted")
@@ -170,6 +182,9 @@ class DatasetVersion(models.Model):
     number = models.PositiveIntegerField()
     status = models.CharField(max_length=8, choices=VersionStatus.choices)
     file = models.CharField(max_length=300, blank=True)  # relative to the data folder
+    # For a table kept in parts: the part this version holds or replaces, as a Hive
+    # partition ("month=2026-10"); empty for a version that is the whole table.
+    part = models.CharField(max_length=60, blank=True)
     source_name = models.CharField(max_length=300)
     source_sha256 = models.CharField(max_length=64)
     encoding = models.CharField(max_length=20, blank=True)

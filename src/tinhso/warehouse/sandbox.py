@@ -25,7 +25,7 @@ from tinhso.core.actions import record
 from tinhso.core.actors import Actor
 from tinhso.warehouse.access import readable_datasets
 from tinhso.warehouse.duck import sql_string
-from tinhso.warehouse.models import Access
+from tinhso.warehouse.models import Access, DatasetVersion
 
 TIME_LIMIT = 10.0
 ROW_CAP = 10_000
@@ -81,20 +81,24 @@ def _refuse_catalog(query: exp.Query) -> None:
 
 
 def _connection(datasets, output: Path | None = None) -> duckdb.DuckDBPyConnection:
-    views = {}
+    views: dict[str, list[DatasetVersion]] = {}
     for dataset in datasets:
-        current = dataset.current
-        if current is not None and current.file:
-            views[dataset.slug] = str(current.path)
+        live = [v for v in dataset.live_versions() if v.file]
+        if live:
+            views[dataset.slug] = live
     con = duckdb.connect(
         config={"threads": settings.TINHSO_SQL_THREADS, "memory_limit": settings.TINHSO_SQL_MEMORY}
     )
-    allowed = list(views.values()) + ([str(output)] if output else [])
+    allowed = [str(v.path) for live in views.values() for v in live]
+    allowed += [str(output)] if output else []
     con.execute("SET allowed_paths = ?", [allowed or ["/nonexistent"]])
     con.execute("SET enable_external_access = false")
-    for slug, path in views.items():
-        # Slugs are validated slugs ([-a-z0-9_]); paths are the warehouse's own files.
-        view = f'CREATE VIEW "{slug}" AS SELECT * FROM read_parquet({sql_string(path)})'  # noqa: S608
+    for slug, live in views.items():
+        # Slugs are validated slugs ([-a-z0-9_]); paths are the warehouse's own files. A
+        # table kept in parts reads every part's file, its part name a column (Hive).
+        files = ", ".join(sql_string(v.path) for v in live)
+        hive = ", hive_partitioning = true, union_by_name = true" if live[0].part else ""
+        view = f'CREATE VIEW "{slug}" AS SELECT * FROM read_parquet([{files}]{hive})'  # noqa: S608
         con.execute(view)
     con.execute("SET lock_configuration = true")
     return con

@@ -1,5 +1,5 @@
-"""`tinhso sensors listen` (store readings from MQTT) and `tinhso sensors simulate` (the
-demo stations publishing over MQTT)."""
+"""`tinhso sensors listen` (store readings from MQTT), `tinhso sensors simulate` (the
+demo stations publishing over MQTT) and `tinhso sensors storage` (what is kept where)."""
 
 from __future__ import annotations
 
@@ -8,17 +8,24 @@ import threading
 
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
+from django.utils import timezone
 
 from tinhso.sensors import mqtt
 
 
 class Command(BaseCommand):
-    help = "Listen to sensor readings over MQTT, or simulate the demo stations."
+    help = (
+        "Listen to sensor readings over MQTT, simulate the demo stations, or show what "
+        "storage keeps."
+    )
 
     def add_arguments(self, parser):
         commands = parser.add_subparsers(dest="action", required=True)
         listen = commands.add_parser("listen", help="Store the readings devices publish.")
         simulate = commands.add_parser("simulate", help="Publish readings of the demo stations.")
+        commands.add_parser(
+            "storage", help="Months of raw readings kept, archived and due for removal."
+        )
         for sub in (listen, simulate):
             sub.add_argument("--url", help="MQTT broker URL (default: TINHSO_MQTT_URL).")
             sub.add_argument("--prefix", help="Topic prefix (default: TINHSO_MQTT_TOPIC_PREFIX).")
@@ -89,3 +96,32 @@ class Command(BaseCommand):
             out=self.stdout,
         )
         self.stdout.write(f"{sent} bản tin / messages published")
+
+    def storage(self, **options):
+        from tinhso.sensors import partitions
+        from tinhso.sensors.actions import purgeable
+        from tinhso.sensors.archive import kept
+
+        now = timezone.now()
+        removable = set(purgeable(now))
+        self.stdout.write(
+            f"Giữ số đo gốc / raw readings kept: {settings.TINHSO_SENSOR_RETENTION_DAYS} "
+            f"ngày / days, cả tháng / whole months; lưu trữ sau / archived "
+            f"{settings.TINHSO_SENSOR_ARCHIVE_GRACE_DAYS} ngày / days after the month ends"
+        )
+        if partitions.partitioned():
+            names = ", ".join(p.name for p in partitions.existing())
+            self.stdout.write(f"Phân vùng / partitions: {names}")
+        for month in kept(now):
+            if month.month in removable:
+                status = "sẽ xoá / to remove"
+            elif month.archived_rows is not None and month.archived_rows == month.rows:
+                status = "đã lưu trữ / archived"
+            elif month.archived_rows is not None and month.rows == 0:
+                status = "chỉ còn lưu trữ / archive only"
+            elif month.closed:
+                status = "chờ lưu trữ / to archive"
+            else:
+                status = "đang mở / open"
+            archive = f"{month.archived_rows} → {month.location}" if month.location else "—"
+            self.stdout.write(f"{month.month:%Y-%m}  {month.rows:>10}  {archive:<32}  {status}")
