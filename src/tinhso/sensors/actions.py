@@ -241,8 +241,12 @@ class DeviceCache:
             self._entries[device_id] = (now, found.get(device_id))
 
     def get(self, device_id: str) -> Device | None:
-        self.load([device_id])
-        return self._entries[device_id][1] if device_id else None
+        """The device as last loaded (looked up now if never loaded)."""
+        if not device_id:
+            return None
+        if device_id not in self._entries:
+            self.load([device_id])
+        return self._entries[device_id][1]
 
 
 @dataclass(frozen=True)
@@ -301,23 +305,29 @@ def _store_readings(readings: list[tuple[Device, Reading]]) -> list[int]:
     how many values of each reading were new."""
     if not readings:
         return []
-    adapt = connection.ops.adapt_datetimefield_value
-    received = adapt(timezone.now())
-    rows: dict[tuple[int, Any, str], float] = {}
-    keys: list[list[tuple[int, Any, str]]] = []
+    received = timezone.now()
+    rows: dict[tuple[int, dt.datetime, str], float] = {}
+    keys: list[list[tuple[int, dt.datetime, str]]] = []
     for device, reading in readings:
-        at = adapt(reading.observed_at)
-        mine = [(device.pk, at, name) for name in reading.values]
+        mine = [(device.pk, reading.observed_at, name) for name in reading.values]
         for key, value in zip(mine, reading.values.values(), strict=True):
             rows.setdefault(key, value)  # the same reading twice in one batch: once
         keys.append(mine)
-    inserted: set[tuple[int, Any, str]] = set()
-    for chunk in _chunks(list(rows.items()), INSERT_ROWS):
-        inserted.update(_insert_new(chunk, received))
-    counts = []
-    for mine in keys:
-        counts.append(sum(1 for key in mine if key in inserted))
-        inserted.difference_update(mine)
+    items = list(rows.items())
+    inserted = sum(_insert_new(chunk, received) for chunk in _chunks(items, INSERT_ROWS))
+    if inserted == len(keys_flat := [key for mine in keys for key in mine]):
+        counts = [len(mine) for mine in keys]
+    else:
+        # Some were stored already (a replay): the new rows are those of this receipt time.
+        new = set(
+            Observation.objects.filter(
+                received_at=received, device_id__in={pk for pk, _at, _name in keys_flat}
+            ).values_list("device_id", "observed_at", "property")
+        )
+        counts = []
+        for mine in keys:
+            counts.append(sum(1 for key in mine if key in new))
+            new.difference_update(mine)
     seen = timezone.now()
     devices = {d.pk: d for d, _r in readings}
     Device.objects.filter(pk__in=devices).update(last_seen_at=seen)
@@ -336,14 +346,14 @@ def _chunks(items: list, size: int):
         yield items[start : start + size]
 
 
-def _insert_new(rows: list[tuple[tuple[int, Any, str], float]], received: Any) -> set:
-    """INSERT the rows, skipping those already stored; the keys of those inserted.
+def _insert_new(rows: list[tuple[tuple[int, dt.datetime, str], float]], received: Any) -> int:
+    """INSERT the rows, skipping those already stored; how many were inserted.
 
     One multi-row statement, written out rather than `bulk_create`: the ORM spends
     ~0.2 ms of CPU per row preparing values, which capped the MQTT intake near 1,500
-    readings a second (benchmarks/sensor_intake.py). `ON CONFLICT DO NOTHING RETURNING`
-    means the same on SQLite (3.35+) and PostgreSQL; skipping covers a replay, and a copy
-    that arrived over HTTP meanwhile."""
+    readings a second (benchmarks/sensor_intake.py). `ON CONFLICT DO NOTHING` means the
+    same on SQLite and PostgreSQL; skipping covers a replay, and a copy that arrived over
+    HTTP meanwhile."""
     adapt = connection.ops.adapt_datetimefield_value
     meta = Observation._meta
     fields = ("device", "observed_at", "property", "value", "received_at")
@@ -352,19 +362,18 @@ def _insert_new(rows: list[tuple[tuple[int, Any, str], float]], received: Any) -
     # Only names from the model and placeholders go into the text; values are parameters.
     sql = (
         f"INSERT INTO {quote(meta.db_table)} ({', '.join(quote(c) for c in columns)}) "  # noqa: S608
-        f"VALUES {', '.join(['(%s, %s, %s, %s, %s)'] * len(rows))} "
-        f"ON CONFLICT DO NOTHING RETURNING {', '.join(quote(c) for c in columns[:3])}"
+        f"VALUES {', '.join(['(%s, %s, %s, %s, %s)'] * len(rows))} ON CONFLICT DO NOTHING"
     )
     params: list[Any] = []
+    at_received = adapt(received)
+    adapted: dict[dt.datetime, Any] = {}
     for (device_pk, at, name), value in rows:
-        params += [device_pk, at, name, value, received]
+        if at not in adapted:
+            adapted[at] = adapt(at)
+        params += [device_pk, adapted[at], name, value, at_received]
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
-        # SQLite hands back the text it stored, or a datetime where it converts the type.
-        return {
-            (pk, adapt(at) if isinstance(at, dt.datetime) else at, name)
-            for pk, at, name in cursor.fetchall()
-        }
+        return cursor.rowcount
 
 
 def _count_refusals(refused: list[tuple[Device, Refusal]]) -> None:
