@@ -260,7 +260,13 @@ def bare_subscriber(env, broker, port, ready, done, expected, out) -> None:
         for at, body in arrived
     ]
     out.put(
-        {"received": len(arrived), "stored": None, "latencies": summary(latencies), "cpu": used}
+        {
+            "received": len(arrived),
+            "stored": None,
+            "finished": arrived[-1][0] if arrived else time.time(),
+            "latencies": summary(latencies),
+            "cpu": used,
+        }
     )
 
 
