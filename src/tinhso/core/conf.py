@@ -244,6 +244,27 @@ SETTINGS: list[Setting] = [
         "`<prefix>/<FIWARE type>/<device id>`.",
     ),
     Setting(
+        "TINHSO_MQTT_BATCH_SIZE",
+        "1000",
+        "Most MQTT messages the sensor listener stores in one transaction.",
+        int,
+    ),
+    Setting(
+        "TINHSO_MQTT_BATCH_MS",
+        "100",
+        "Longest the sensor listener waits (milliseconds) for more messages before storing "
+        "a batch; a lone reading is stored at most this late.",
+        int,
+    ),
+    Setting(
+        "TINHSO_MQTT_DEVICE_CACHE_SECONDS",
+        "5",
+        "Seconds the sensor listener trusts what it looked up about a device: a device "
+        "deactivated or changed in the admin has its MQTT messages stored for at most "
+        "this long after.",
+        int,
+    ),
+    Setting(
         "TINHSO_SENSOR_RETENTION_DAYS",
         "90",
         "Days raw sensor readings are kept; older rows are deleted once folded into the "

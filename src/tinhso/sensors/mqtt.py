@@ -7,9 +7,10 @@ device is registered and active, that the payload is that device's and of the to
 type — so a device the broker let in cannot write as another.
 
 Two threads, one door to the database: paho's network thread only puts messages on a
-queue; the thread that calls `process` (the `tinhso sensors listen` command, or a test)
-stores them through `actions.receive`. So the network thread never holds a database
-connection, and a test reads what was stored inside its own transaction.
+queue; the thread that calls `run` or `process_batch` (the `tinhso sensors listen`
+command, or a test) drains it in batches and stores each batch in one transaction
+through `actions.receive_many`. So the network thread never holds a database connection,
+and a test reads what was stored inside its own transaction.
 """
 
 from __future__ import annotations
@@ -18,7 +19,9 @@ import json
 import logging
 import queue
 import threading
+import time
 import uuid
+from collections.abc import Callable
 from dataclasses import dataclass
 from urllib.parse import unquote, urlsplit
 
@@ -88,24 +91,42 @@ class Outcome:
 
 
 class Listener:
-    """Subscribes to every sensor topic under `prefix` and stores what arrives."""
+    """Subscribes to every sensor topic under `prefix` and stores what arrives, in
+    batches of up to `batch_size` messages gathered for at most `batch_wait` seconds."""
 
-    def __init__(self, broker: Broker, prefix: str | None = None):
+    def __init__(
+        self,
+        broker: Broker,
+        prefix: str | None = None,
+        *,
+        batch_size: int | None = None,
+        batch_wait: float | None = None,
+        devices: actions.DeviceCache | None = None,
+    ):
         self.broker = broker
         self.prefix = (prefix or settings.TINHSO_MQTT_TOPIC_PREFIX).rstrip("/")
-        self.inbox: queue.Queue[tuple[str, bytes]] = queue.Queue()
+        self.batch_size = batch_size or settings.TINHSO_MQTT_BATCH_SIZE
+        self.batch_wait = settings.TINHSO_MQTT_BATCH_MS / 1000 if batch_wait is None else batch_wait
+        self.devices = devices or actions.DeviceCache(settings.TINHSO_MQTT_DEVICE_CACHE_SECONDS)
+        # Unbounded on purpose: paho's thread must never wait on it. A full queue would stop
+        # paho reading its socket, and the broker would then hold the backlog instead, up to
+        # its own limit (Mosquitto's max_queued_messages, 1,000 by default), beyond which it
+        # drops messages. Here the backlog costs memory (about 1 KB a message) and is logged.
+        self.inbox: queue.SimpleQueue[tuple[str, bytes]] = queue.SimpleQueue()
         self.subscribed = threading.Event()
         self.client = client(broker)
         self.client.on_connect = self._on_connect
         self.client.on_subscribe = self._on_subscribe
         self.client.on_message = self._on_message
+        self._warned_at = 0.0
 
     # paho's thread -----------------------------------------------------------------
     def _on_connect(self, client, userdata, flags, reason_code, properties):
         if reason_code.is_failure:
             log.error("MQTT connection refused: %s", reason_code)
             return
-        # QoS 1: the broker keeps resending until the message is acknowledged.
+        # QoS 1: the broker keeps resending until the message is acknowledged. paho
+        # acknowledges once `_on_message` has put it on the queue.
         client.subscribe(f"{self.prefix}/+/+", qos=1)
 
     def _on_subscribe(self, client, userdata, mid, reason_codes, properties):
@@ -130,51 +151,128 @@ class Listener:
         self.client.loop_stop()
 
     # the storing thread --------------------------------------------------------------
-    def process(self, timeout: float = 1.0) -> Outcome | None:
-        """Store the next message (waiting up to `timeout` for one); None when none came."""
+    def take(self, timeout: float = 1.0, limit: int | None = None) -> list[tuple[str, bytes]]:
+        """The next batch of messages: waits up to `timeout` for the first, then gathers
+        what arrives within `batch_wait`, up to `limit` (`batch_size`) messages."""
+        limit = limit or self.batch_size
         try:
-            name, body = self.inbox.get(timeout=timeout)
+            batch = [self.inbox.get(timeout=timeout)]
         except queue.Empty:
-            return None
-        return self.handle(name, body)
+            return []
+        deadline = time.monotonic() + self.batch_wait
+        while len(batch) < limit:
+            try:
+                batch.append(self.inbox.get_nowait())
+            except queue.Empty:
+                left = deadline - time.monotonic()
+                if left <= 0:
+                    break
+                try:
+                    batch.append(self.inbox.get(timeout=left))
+                except queue.Empty:
+                    break
+        backlog = self.inbox.qsize()
+        if backlog > 20 * limit and time.monotonic() - self._warned_at > 60:
+            self._warned_at = time.monotonic()
+            log.warning("%d MQTT messages wait to be stored", backlog)
+        return batch
+
+    def process_batch(self, timeout: float = 1.0, limit: int | None = None) -> list[Outcome]:
+        """Store the next batch (waiting up to `timeout` for its first message); returns
+        once it is committed, with what became of each message ([] when none came)."""
+        batch = self.take(timeout, limit)
+        return self.store(batch) if batch else []
+
+    def process(self, timeout: float = 1.0) -> Outcome | None:
+        """Store the next message alone (waiting up to `timeout` for one); None when none
+        came."""
+        outcomes = self.process_batch(timeout, limit=1)
+        return outcomes[0] if outcomes else None
 
     def handle(self, name: str, body: bytes) -> Outcome:
+        return self.store([(name, body)])[0]
+
+    def store(self, batch: list[tuple[str, bytes]]) -> list[Outcome]:
+        """Read a batch of messages and store it in one transaction (actions.receive_many)."""
+        deliveries = [self._delivery(name, body) for name, body in batch]
+        answers = actions.receive_many(deliveries, self.devices)
+        outcomes = []
+        for (name, _body), answer in zip(batch, answers, strict=True):
+            if isinstance(answer, Refusal):
+                log.info("refused on %s: %s", name, answer.message)
+                outcomes.append(Outcome(name, refusal=answer))
+            else:
+                outcomes.append(Outcome(name, receipt=answer))
+        return outcomes
+
+    def _delivery(self, name: str, body: bytes) -> actions.Delivery:
         levels = name[len(self.prefix) + 1 :].split("/")
         if not name.startswith(self.prefix + "/") or len(levels) != 2:
-            return Outcome(name, refusal=Refusal("bad_topic", _("Unknown topic.")))
+            return actions.Delivery("", refusal=Refusal("bad_topic", _("Unknown topic.")))
         entity_type, device_id = levels
         try:
-            try:
-                payload = json.loads(body)
-            except ValueError:
-                raise Refusal(
-                    "not_json", _("The body is not JSON: send one NGSI-LD entity.")
-                ) from None
-            if entity_type not in MODELS or (
-                isinstance(payload, dict) and payload.get("type") != entity_type
-            ):
-                raise Refusal(
+            payload = json.loads(body)
+        except ValueError:
+            return actions.Delivery(
+                device_id,
+                refusal=Refusal("not_json", _("The body is not JSON: send one NGSI-LD entity.")),
+            )
+        if entity_type not in MODELS or (
+            isinstance(payload, dict) and payload.get("type") != entity_type
+        ):
+            return actions.Delivery(
+                device_id,
+                refusal=Refusal(
                     "wrong_topic",
                     _("The payload's type does not match the topic's (%(type)s).")
                     % {"type": entity_type},
-                )
-        except Refusal as refusal:
-            device = actions.device_by_id(device_id)
-            log.info("refused on %s: %s", name, refusal.message)
-            return Outcome(name, refusal=actions.refuse(device, refusal))
-        try:
-            return Outcome(name, receipt=actions.receive(payload, topic_device=device_id))
-        except Refusal as refusal:
-            log.info("refused on %s: %s", name, refusal.message)
-            return Outcome(name, refusal=refusal)
+                ),
+            )
+        return actions.Delivery(device_id, payload)
 
-    def run(self, stop: threading.Event) -> None:
-        """Store messages until `stop` is set."""
-        from django.db import close_old_connections
+    def run(
+        self, stop: threading.Event, on_batch: Callable[[list[Outcome]], None] | None = None
+    ) -> None:
+        """Store batches until `stop` is set; `on_batch` (for monitoring) is called with
+        each batch's outcomes once it is committed.
+
+        A batch the database fails to take (a lost connection, a PostgreSQL restart) is
+        kept and tried again, then message by message, so one bad message cannot hold
+        back the rest."""
+        from django.db import DatabaseError, close_old_connections
 
         while not stop.is_set():
-            self.process(timeout=1.0)
+            batch = self.take(timeout=1.0)
+            if not batch:
+                close_old_connections()
+                continue
+            outcomes: list[Outcome] = []
+            for attempt in range(4):
+                try:
+                    outcomes = (
+                        self.store(batch)
+                        if attempt < 3
+                        else [o for one in batch for o in self._store_alone(one)]
+                    )
+                    break
+                except DatabaseError:
+                    log.exception(
+                        "storing %d MQTT messages failed (attempt %d)", len(batch), attempt + 1
+                    )
+                    close_old_connections()
+                    stop.wait(1.0)
+            if on_batch is not None:
+                on_batch(outcomes)
             close_old_connections()
+
+    def _store_alone(self, message: tuple[str, bytes]) -> list[Outcome]:
+        from django.db import DatabaseError
+
+        try:
+            return self.store([message])
+        except DatabaseError:
+            log.exception("dropped the MQTT message on %s: the database refuses it", message[0])
+            return []
 
 
 def publish(
