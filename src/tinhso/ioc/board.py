@@ -8,6 +8,8 @@ import datetime as dt
 from collections import defaultdict
 from dataclasses import dataclass, field
 
+from django.db.models import Exists, F, OuterRef, Window
+from django.db.models.functions import RowNumber
 from django.utils import timezone
 
 from tinhso.ioc.models import Indicator, IndicatorValue, Status, Target
@@ -68,12 +70,20 @@ def _next_target(targets: list[Target], today: dt.date) -> Target | None:
 
 
 def cards(indicators) -> list[Card]:
-    """A card per indicator, with its province-wide values in one query."""
+    """A card per indicator, with its last `TREND_POINTS` province-wide values in one
+    query (however long each one's history)."""
     indicators = list(indicators)
     series: dict[int, list[IndicatorValue]] = defaultdict(list)
-    for value in IndicatorValue.objects.filter(
-        indicator__in=indicators, commune__isnull=True
-    ).order_by("indicator_id", "period_start"):
+    newest_first = Window(
+        RowNumber(), partition_by=[F("indicator_id")], order_by=F("period_start").desc()
+    )
+    for value in (
+        IndicatorValue.objects.filter(indicator__in=indicators, commune__isnull=True)
+        .defer("provenance")
+        .annotate(rank=newest_first)
+        .filter(rank__lte=TREND_POINTS)
+        .order_by("indicator_id", "period_start")
+    ):
         series[value.indicator_id].append(value)
     today = timezone.localdate()
     result = []
@@ -97,7 +107,12 @@ def by_commune(indicator: Indicator) -> tuple[dt.datetime | None, list[Indicator
     latest = values.order_by("-period_start").values_list("period_start", flat=True).first()
     if latest is None:
         return None, []
-    found = list(values.filter(period_start=latest).select_related("commune").order_by("-value"))
+    found = list(
+        values.filter(period_start=latest)
+        .defer("provenance")
+        .select_related("commune")
+        .order_by("-value")
+    )
     for value in found:
         value.indicator = indicator  # known already: no query per row
     return latest, found
@@ -123,19 +138,23 @@ def map_data(indicator: Indicator) -> dict:
 
 def figure(indicator: Indicator) -> dict:
     """The trend chart's data: the province's values, thresholds and targets."""
-    values = list(
-        IndicatorValue.objects.filter(indicator=indicator, commune__isnull=True).order_by(
-            "period_start"
-        )
-    )
+    values = IndicatorValue.objects.filter(indicator=indicator, commune__isnull=True)
+    points = list(values.order_by("period_start").values_list("period_start", "value"))
     return {
-        "x": [timezone.localtime(v.period_start).date().isoformat() for v in values],
-        "y": [v.value for v in values],
+        "x": [timezone.localtime(start).date().isoformat() for start, _value in points],
+        "y": [value for _start, value in points],
         "good": indicator.good,
         "bad": indicator.bad,
         "unit": indicator.unit,
         "targets": [{"x": t.deadline.isoformat(), "y": t.value} for t in indicator.targets.all()],
     }
+
+
+def with_commune_values(indicators):
+    """The indicators annotated with `by_commune`: whether any value of theirs is a
+    commune's (one probe of the values' index each, not a scan of every value)."""
+    communes = IndicatorValue.objects.filter(indicator=OuterRef("pk"), commune__isnull=False)
+    return indicators.annotate(by_commune=Exists(communes))
 
 
 @dataclass(frozen=True)
@@ -153,5 +172,6 @@ def air_now(shown: int = 4) -> Air:
 
     now = readings.aqi_now()
     ranked = sorted(now.values(), key=lambda s: s.value, reverse=True)
-    quiet = [s for s in readings.offline_devices() if s.kind == "air_quality"]
-    return Air(ranked[:shown], len(readings.stations("air_quality")), len(quiet))
+    stations = readings.stations("air_quality")
+    quiet = [s for s in stations if not s.online]
+    return Air(ranked[:shown], len(stations), len(quiet))

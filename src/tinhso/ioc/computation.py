@@ -26,11 +26,16 @@ class Outcome:
     error: str = ""
 
 
-def compute(indicator: Indicator, now: dt.datetime | None = None) -> Outcome:
-    """Compute `indicator` for its recent periods and store the values."""
+def compute(
+    indicator: Indicator, now: dt.datetime | None = None, *, since: dt.datetime | None = None
+) -> Outcome:
+    """Compute `indicator` for its recent periods (or every period from `since`, to fill
+    in history) and store the values."""
     from tinhso.units.models import Commune
 
     start, end = periods.recent(indicator.period, now)
+    if since is not None:
+        start = periods.floor(since, indicator.period)
     try:
         result = sources.compute(indicator, start, end)
     except sources.SourceError as exc:
@@ -92,11 +97,16 @@ def _without_previous(provenance: dict) -> dict:
     return {k: v for k, v in provenance.items() if k != "previous"}
 
 
-def compute_all(now: dt.datetime | None = None, *, indicators=None) -> list[Outcome]:
-    """Every indicator (or those given) whose source is connected."""
+def compute_all(
+    now: dt.datetime | None = None, *, indicators=None, since: dt.datetime | None = None
+) -> list[Outcome]:
+    """Every indicator (or those given) whose source is connected, for its recent periods
+    (or from `since`)."""
     chosen = indicators if indicators is not None else Indicator.objects.all()
     return [
-        compute(indicator, now) for indicator in chosen if indicator.source_kind in sources.SOURCES
+        compute(indicator, now, since=since)
+        for indicator in chosen
+        if indicator.source_kind in sources.SOURCES
     ]
 
 

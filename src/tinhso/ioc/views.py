@@ -74,13 +74,8 @@ def overview(request: HttpRequest) -> HttpResponse:
     """The leader's one screen: key indicators against targets, the map of communes by a
     chosen indicator, open alerts and the feedback hub's situation."""
     actor = actor_from_request(request)
-    indicators = access.indicators_for_viewer(actor)
-    by_commune = set(
-        IndicatorValue.objects.filter(commune__isnull=False)
-        .values_list("indicator_id", flat=True)
-        .distinct()
-    )
-    mappable = [i for i in indicators.order_by("order", "code") if i.pk in by_commune]
+    indicators = board.with_commune_values(access.indicators_for_viewer(actor))
+    mappable = [i for i in indicators.order_by("order", "code") if i.by_commune]
     chosen = next((i for i in mappable if i.code == request.GET.get("indicator")), None)
     chosen = (
         chosen or next((i for i in mappable if i.key), None) or (mappable[0] if mappable else None)

@@ -17,7 +17,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from tinhso.sensors import aqi
-from tinhso.sensors.models import Device, DeviceKind, Observation, Period, Rollup
+from tinhso.sensors.models import Device, DeviceKind, Observation, Period, Rollup, RollupCursor
 from tinhso.sensors.payloads import MODELS
 
 DEVICE_TYPES = DeviceKind
@@ -258,20 +258,40 @@ def _hour(moment: dt.datetime) -> dt.datetime:
     return timezone.localtime(moment).replace(minute=0, second=0, microsecond=0)
 
 
+def _rolled_up_until() -> dt.datetime | None:
+    """The start of the first hour the roll-ups may not hold whole yet: every hour before
+    it has been folded in (readings received later than the roll-up's last run are not)."""
+    cursor = RollupCursor.objects.filter(pk=1).values_list("read_until", flat=True).first()
+    return _hour(cursor) if cursor else None
+
+
 def aqi_now(now: dt.datetime | None = None) -> dict[str, StationAQI]:
     """device id → the hourly VN_AQI of each air-quality station that has one (PM2.5 or
-    PM10 NowCast over the last 12 hours, O3/NO2/SO2/CO from the current hour), from the
-    raw readings so the current hour counts before it is rolled up."""
+    PM10 NowCast over the last 12 hours, O3/NO2/SO2/CO from the current hour). The hours
+    the roll-up has already folded in are read from the hourly roll-ups, the later ones
+    (the current hour at least) from the raw readings, so a station's tens of readings
+    an hour are not averaged again at every page view."""
     now = now or timezone.now()
     current = _hour(now)
     since = current - dt.timedelta(hours=11)
     devices = {d.pk: d for d in _devices(DeviceKind.AIR_QUALITY)}
     means: dict[int, dict[str, dict[dt.datetime, float]]] = defaultdict(lambda: defaultdict(dict))
+    rolled = _rolled_up_until()
+    raw_since = min(max(since, rolled), current) if rolled else since
+    if raw_since > since:
+        for row in Rollup.objects.filter(
+            device_id__in=list(devices),
+            property__in=aqi.POLLUTANTS,
+            period=Period.HOUR,
+            start__gte=since,
+            start__lt=raw_since,
+        ).values_list("device_id", "property", "start", "mean"):
+            means[row[0]][row[1]][_hour(row[2])] = row[3]
     rows = (
         Observation.objects.filter(
             device_id__in=list(devices),
             property__in=aqi.POLLUTANTS,
-            observed_at__gte=since,
+            observed_at__gte=raw_since,
             observed_at__lte=now,
         )
         .annotate(hour=TruncHour("observed_at"))
