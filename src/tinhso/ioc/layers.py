@@ -41,9 +41,12 @@ class Layer:
 
 
 def for_sector(actor: Actor, sector: str) -> list[Layer]:
+    from django.db.models import OuterRef, Subquery
+
     from tinhso.sensors.models import DeviceKind
     from tinhso.warehouse.access import readable_datasets
     from tinhso.warehouse.charts import has_place
+    from tinhso.warehouse.models import DatasetVersion, VersionStatus
 
     kinds, themes = SECTOR_LAYERS.get(sector, ((), ()))
     layers = [
@@ -56,12 +59,16 @@ def for_sector(actor: Actor, sector: str) -> list[Layer]:
     ]
     if not themes:
         return layers
+    # the current version's schema read with the datasets: one query, however many
+    newest = DatasetVersion.objects.filter(
+        dataset=OuterRef("pk"), status=VersionStatus.ACCEPTED
+    ).order_by("-number")
+    datasets = readable_datasets(actor).annotate(schema=Subquery(newest.values("schema")[:1]))
     chosen = []
-    for dataset in readable_datasets(actor).order_by("title"):
+    for dataset in datasets.order_by("title"):
         if not set(dataset.themes or ()) & set(themes):
             continue
-        current = dataset.current
-        if current is None or not has_place(current.schema):
+        if dataset.schema is None or not has_place(dataset.schema):
             continue
         chosen.append(dataset)
         if len(chosen) == MOST_DATASETS:
