@@ -80,6 +80,7 @@ INSTALLED_APPS = [
     "tinhso.warehouse",
     "tinhso.sensors",
     "tinhso.ioc",
+    "tinhso.portal",
     "tinhso.site",
 ]
 

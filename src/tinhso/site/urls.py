@@ -18,6 +18,8 @@ urlpatterns = [
     path("work/", site_views.work, name="work"),
     path("manifest.webmanifest", site_views.manifest, name="manifest"),
     path("sw.js", site_views.service_worker, name="service_worker"),
+    # CKAN's Action API (portal/urls.py) before the platform's own API under /api/.
+    path("", include("tinhso.portal.urls")),
     path("api/", api.urls),
     path("", include("tinhso.agencies.urls")),
     path("units/", include("tinhso.units.urls")),

@@ -1,0 +1,343 @@
+"""package_search over the portal's search entries (docs/decisions/0013).
+
+The Solr subset clients send — `q`, `fq` and `fq_list` — is read term by term: a word
+or a "quoted phrase" (searched without accents in title, description, tags, themes and
+column names), `field:value`, `-field:value` (or NOT), `OR` between terms,
+`field:(a OR b)`, `field:[X TO Y]` with `*` for an open end, and `*:*`. Each term becomes
+a Django Q over the Dataset table and its entry, so the database does the work."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import re
+from collections import Counter
+from dataclasses import dataclass
+
+from django.db.models import Case, IntegerField, Q, QuerySet, Value, When
+from django.utils.translation import gettext as _
+
+from tinhso.agencies.models import Agency
+from tinhso.warehouse.models import Access, Dataset, Theme
+
+from .errors import SearchQueryError, ValidationError
+from .index import fold, stable_id
+
+# ckan/lib/search/query.py: anything else is "Invalid search parameters".
+SOLR_PARAMS = set(
+    [
+        "q",
+        "fl",
+        "fq",
+        "rows",
+        "sort",
+        "start",
+        "wt",
+        "qf",
+        "bf",
+        "boost",
+        "facet",
+        "facet.mincount",
+        "facet.limit",
+        "facet.field",
+        "extras",
+        "fq_list",
+        "tie",
+        "defType",
+        "mm",
+        "df",
+    ]
+)
+ACTION_PARAMS = {"include_private", "include_drafts", "include_deleted", "use_default_schema"}
+ROWS_DEFAULT, ROWS_MAX = 10, 1000
+FACET_FIELDS = ("organization", "groups", "tags", "res_format", "license_id")
+
+TERM = re.compile(
+    r"""(?P<sign>[-+!])?
+        (?:(?P<field>[A-Za-z_][\w.]*):)?
+        (?:\[(?P<low>\S+)\s+TO\s+(?P<high>\S+)\]
+          |"(?P<phrase>[^"]*)"
+          |(?P<word>[^\s"()\[\]]+))""",
+    re.VERBOSE,
+)
+GROUPED = re.compile(r"([A-Za-z_][\w.]*):\(([^)]*)\)")
+
+
+@dataclass
+class Found:
+    count: int
+    datasets: list[Dataset]
+    facets: dict[str, Counter]
+    titles: dict[str, dict[str, str]]
+
+
+def _date(text: str, field: str) -> dt.datetime | None:
+    if text == "*":
+        return None
+    if text.upper().startswith("NOW"):
+        return dt.datetime.now(dt.UTC)
+    try:
+        moment = dt.datetime.fromisoformat(text)
+    except ValueError as exc:
+        raise SearchQueryError(
+            _("“%(value)s” in %(field)s is not a date.") % {"value": text, "field": field}
+        ) from exc
+    return moment if moment.tzinfo else moment.replace(tzinfo=dt.UTC)
+
+
+def _range(path: str, field: str, low: str, high: str) -> Q:
+    q = Q()
+    start, end = _date(low, field), _date(high, field)
+    if start is not None:
+        q &= Q(**{f"{path}__gte": start})
+    if end is not None:
+        q &= Q(**{f"{path}__lte": end})
+    return q
+
+
+def _agency(value: str) -> Q:
+    agencies = {stable_id("agency", pk): pk for pk in Agency.objects.values_list("pk", flat=True)}
+    return Q(owner_id=agencies.get(value, -1))
+
+
+def _field(field: str, value: str) -> Q:
+    """One `field:value` term."""
+    if value == "*":
+        return Q()
+    simple = {
+        "name": lambda v: Q(slug=v),
+        "id": lambda v: Q(search_entry__uuid=v),
+        "organization": lambda v: Q(owner__code__iexact=v),
+        "owner_org": _agency,
+        "groups": lambda v: Q(search_entry__groups__contains=f"|{v.lower()}|"),
+        "tags": lambda v: Q(search_entry__tags__contains=f"|{v}|"),
+        "res_format": lambda v: Q(search_entry__formats__contains=f"|{v.lower()}|"),
+        "license_id": lambda v: Q(licence=v),
+        "title": lambda v: Q(search_entry__title__contains=fold(v)),
+        "text": lambda v: Q(search_entry__text__contains=fold(v)),
+        "notes": lambda v: Q(search_entry__text__contains=fold(v)),
+        "capacity": lambda v: Q(access=Access.OPEN) if v == "public" else ~Q(access=Access.OPEN),
+        "private": lambda v: ~Q(access=Access.OPEN) if v == "true" else Q(access=Access.OPEN),
+        "state": lambda v: Q() if v == "active" else Q(pk__in=[]),
+        "dataset_type": lambda v: Q() if v == "dataset" else Q(pk__in=[]),
+        "type": lambda v: Q() if v == "dataset" else Q(pk__in=[]),
+    }
+    if field not in simple:
+        raise SearchQueryError(_("undefined field %(field)s") % {"field": field})
+    return simple[field](value)
+
+
+def parse(text: str) -> tuple[Q, list[str]]:
+    """(the condition, the free-text words for the score) of one Solr query string."""
+    text = GROUPED.sub(
+        lambda m: (
+            "("
+            + " ".join(
+                w if w in ("OR", "AND", "NOT") else f"{m.group(1)}:{w}" for w in m.group(2).split()
+            )
+            + ")"
+        ),
+        text,
+    )
+    text = text.replace("*:*", " ").replace("(", " ").replace(")", " ")
+    clauses: list[Q] = []
+    words: list[str] = []
+    join_next = negate_next = False
+    position = 0
+    while True:
+        while position < len(text) and text[position].isspace():
+            position += 1
+        if position >= len(text):
+            break
+        match = TERM.match(text, position)
+        if match is None or match.end() == position:
+            raise SearchQueryError(_("cannot read “%(text)s”.") % {"text": text[position:]})
+        position = match.end()
+        word = match.group("word")
+        if match.group("field") is None and word in ("OR", "||"):
+            join_next = True
+            continue
+        if match.group("field") is None and word in ("AND", "&&"):
+            continue
+        if match.group("field") is None and word == "NOT":
+            negate_next = True
+            continue
+        field = match.group("field")
+        value = match.group("phrase") if match.group("phrase") is not None else word
+        if match.group("low") is not None:
+            path = {"metadata_modified": "search_entry__modified", "metadata_created": "created_at"}
+            if field not in path:
+                raise SearchQueryError(_("undefined field %(field)s") % {"field": field})
+            clause = _range(path[field], field, match.group("low"), match.group("high"))
+        elif field:
+            clause = _field(field, value or "")
+        else:
+            clause = Q(search_entry__text__contains=fold(value or ""))
+            words.append(fold(value or ""))
+        if match.group("sign") in ("-", "!") or negate_next:
+            clause = ~clause
+        negate_next = False
+        if join_next and clauses:
+            clauses[-1] = clauses[-1] | clause
+        else:
+            clauses.append(clause)
+        join_next = False
+    condition = Q()
+    for clause in clauses:
+        condition &= clause
+    return condition, words
+
+
+SORTS = {
+    "score": "score",
+    "metadata_modified": "search_entry__modified",
+    "metadata_created": "created_at",
+    "id": "search_entry__uuid",
+    "name": "slug",
+    "title_string": "search_entry__title_sort",
+    "title": "search_entry__title_sort",
+}
+
+
+def _order(sort: str) -> list[str]:
+    order = []
+    for part in sort.split(","):
+        bits = part.split()
+        if not bits:
+            continue
+        if len(bits) > 2 or bits[0] not in SORTS or bits[-1] not in ("asc", "desc", bits[0]):
+            raise SearchQueryError(_("cannot sort on “%(sort)s”.") % {"sort": part.strip()})
+        descending = len(bits) == 2 and bits[1] == "desc"
+        order.append(("-" if descending else "") + SORTS[bits[0]])
+    return [*order, "pk"]
+
+
+def natural(data: dict, key: str, default: int) -> int:
+    raw = data.get(key, default)
+    try:
+        number = int(raw)
+    except (TypeError, ValueError):
+        raise ValidationError({key: [_("Invalid integer")]}) from None
+    if number < 0:
+        raise ValidationError({key: [_("Must be a natural number")]})
+    return number
+
+
+def _list(raw) -> list[str]:
+    """A list sent as a list, as JSON text, or as one plain string."""
+    if isinstance(raw, list):
+        return [str(v) for v in raw]
+    if isinstance(raw, str) and raw.strip().startswith("["):
+        try:
+            found = json.loads(raw)
+        except ValueError:
+            raise SearchQueryError(_("cannot read the list “%(raw)s”.") % {"raw": raw}) from None
+        return [str(v) for v in found]
+    return [str(raw)] if raw not in (None, "") else []
+
+
+def check_params(data: dict) -> None:
+    unknown = sorted(
+        k for k in data if k not in SOLR_PARAMS | ACTION_PARAMS and not k.startswith("ext_")
+    )
+    if unknown:
+        # The detail is CKAN's own wording, which clients (ckanr) look for.
+        raise SearchQueryError(f"Invalid search parameters: {unknown}")
+
+
+def run(base: QuerySet[Dataset], data: dict) -> tuple[Found, int, int, str]:
+    """(what was found, rows, start, sort) for package_search's parameters."""
+    check_params(data)
+    rows = min(natural(data, "rows", ROWS_DEFAULT), ROWS_MAX)
+    start = natural(data, "start", 0)
+    condition, words = parse(str(data.get("q") or ""))
+    fq = data.get("fq") or ""
+    for item in [*(fq if isinstance(fq, list) else [fq]), *_list(data.get("fq_list") or [])]:
+        extra, _words = parse(str(item))
+        condition &= extra
+    matched = base.filter(condition)
+    sort = str(data.get("sort") or "score desc, metadata_modified desc")
+    order = _order(sort)
+    score = Value(0, output_field=IntegerField())
+    for word in words:
+        score = score + Case(
+            When(search_entry__title__contains=word, then=Value(2)),
+            default=Value(1),
+            output_field=IntegerField(),
+        )
+    ids = list(
+        matched.annotate(score=score)
+        .order_by(*order)
+        .values_list("pk", flat=True)[start : start + rows]
+        if rows
+        else []
+    )
+    by_pk = Dataset.objects.select_related("owner").in_bulk(ids)
+    count = matched.count()
+    facets, titles = _facets(matched, data)
+    return Found(count, [by_pk[pk] for pk in ids], facets, titles), rows, start, sort
+
+
+def _facets(matched: QuerySet[Dataset], data: dict) -> tuple[dict[str, Counter], dict]:
+    if str(data.get("facet", "true")).lower() == "false":
+        return {}, {}
+    fields = _list(data.get("facet.field") or [])
+    if not fields:
+        return {}, {}
+    counts: dict[str, Counter] = {f: Counter() for f in fields}
+    titles: dict[str, dict[str, str]] = {f: {} for f in fields}
+    owners: dict[int, tuple[str, str]] = {}
+    for owner_id, code, name, licence, tags, themes, formats in matched.values_list(
+        "owner_id",
+        "owner__code",
+        "owner__name",
+        "licence",
+        "tags",
+        "themes",
+        "search_entry__formats",
+    ):
+        owners[owner_id] = (code.lower(), name)
+        values = {
+            "organization": [code.lower()],
+            "license_id": [licence],
+            "tags": list(tags),
+            "groups": [str(t).lower() for t in themes],
+            "res_format": [f.upper() for f in (formats or "").split("|") if f],
+        }
+        for field in fields:
+            counts[field].update(values.get(field, []))
+    themes_by_code = {code.lower(): str(label) for code, label in Theme.choices}
+    for field in fields:
+        for value in counts[field]:
+            if field == "organization":
+                titles[field][value] = next(n for c, n in owners.values() if c == value)
+            elif field == "groups":
+                titles[field][value] = themes_by_code.get(value, value)
+            else:
+                titles[field][value] = value
+    limit = int(data.get("facet.limit", 50) or 50)
+    mincount = int(data.get("facet.mincount", 1) or 0)
+    for field in fields:
+        kept = [(v, n) for v, n in counts[field].most_common() if n >= mincount]
+        counts[field] = Counter(dict(kept if limit < 0 else kept[:limit]))
+    return counts, titles
+
+
+def facet_answer(found: Found) -> tuple[dict, dict]:
+    """(`facets`, `search_facets`) in CKAN's shapes; items by display name, descending."""
+    facets = {field: dict(counter) for field, counter in found.facets.items()}
+    search_facets = {
+        field: {
+            "title": field,
+            "items": sorted(
+                (
+                    {"name": v, "display_name": found.titles[field].get(v, v), "count": n}
+                    for v, n in counter.items()
+                ),
+                key=lambda item: item["display_name"],
+                reverse=True,
+            ),
+        }
+        for field, counter in found.facets.items()
+    }
+    return facets, search_facets
