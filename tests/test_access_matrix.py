@@ -514,6 +514,21 @@ PAGES: dict[str, Row] = {
         dataset_to_write,
         DATASETS,
     ),
+    # CKAN's Action API (tests/portal): a dataset one may not read is refused, as CKAN does.
+    "ckan_version": Row("GET", fixed("/api/3"), everyone),
+    "ckan_action": Row(
+        "GET",
+        lambda w, o: f"/api/3/action/package_show?id={slug(w, o)}",
+        lambda w, a, o: "ok" if reads(w, a, o) else "denied",
+        DATASETS,
+    ),
+    "ckan_action_legacy": Row(
+        "POST",
+        fixed("/api/action/datastore_search"),
+        lambda w, a, o: "ok" if reads(w, a, o) else "denied",
+        DATASETS,
+        data=lambda w, o: {"id": slug(w, o)},
+    ),
     "open311_discovery": Row("GET", fixed("/open311/v2/discovery.json"), everyone),
     "open311_services": Row("GET", fixed("/open311/v2/services.json"), everyone),
     "open311_service": Row("GET", fixed("/open311/v2/services/giao-thong.json"), everyone),
