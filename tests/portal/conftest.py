@@ -56,3 +56,13 @@ def portal_data(system, tmp_path):
         actions.add_version(system, dataset, path)
         found[slug] = dataset
     return found
+
+
+@pytest.fixture(autouse=True)
+def _fresh_search_entries():
+    """A rolled-back test leaves this process believing its entries are fresh."""
+    from tinhso.portal import index
+
+    index.forget()
+    yield
+    index.forget()

@@ -236,6 +236,11 @@ def test_an_unknown_search_parameter_is_a_search_query_error(client):
     assert found["message"] == "Search Query is invalid: Invalid search parameters: ['colour']"
     error(act(client, "package_search", {"rows": "many"}), 409, "Validation Error")
     error(act(client, "package_search", {"sort": "colour asc"}), 400, "Search Query Error")
+    error(
+        act(client, "package_search", {"facet.field": "tags", "facet.limit": "x"}),
+        400,
+        "Search Query Error",
+    )
 
 
 def test_search_facets_have_ckans_shape(client, portal_data):

@@ -30,7 +30,7 @@ def listed(actor: Actor, *, include_private: bool = False) -> QuerySet[Dataset]:
 def _find(ref: str) -> Dataset | None:
     found = Dataset.objects.filter(slug=ref).first()
     if found is None and len(ref) == 36:
-        index.refresh(Dataset.objects.all())
+        index.refresh()
         entry = SearchEntry.objects.filter(uuid=ref).first()
         found = Dataset.objects.filter(pk=entry.dataset_id).first() if entry else None
     return found
@@ -56,7 +56,7 @@ def _readable(actor: Actor, found: Dataset, ref: str) -> Dataset:
 
 def dataset_of_resource(actor: Actor, ref: str) -> Dataset:
     """The dataset a resource id (or the dataset's slug, as an alias) belongs to."""
-    index.refresh(Dataset.objects.all())
+    index.refresh()
     entry = SearchEntry.objects.filter(resources__contains=f"|{ref}|").first() if ref else None
     if entry is None:
         if ref and Dataset.objects.filter(slug=ref).exists():

@@ -199,11 +199,9 @@ def search_sql(actor: Actor, data: dict) -> dict:
         return f'"{entry.dataset.slug}"' if entry else match.group(0)
 
     if QUOTED.search(sql):
-        from tinhso.warehouse.models import Dataset
-
         from .index import refresh
 
-        refresh(Dataset.objects.all())
+        refresh()
     query = QUOTED.sub(slug_for, sql)
     try:
         answer = sandbox.run(actor, query)

@@ -1,6 +1,8 @@
-"""The search entries of package_search, kept in step with the warehouse lazily: each
-search first compares every dataset's `updated_at` and current version with what its
-entry was built from (one query) and rebuilds the stale ones. The entries are a cache of
+"""The search entries of package_search, kept in step with the warehouse lazily: before a
+search, three aggregate queries tell whether anything in the catalogue moved since this
+process last looked; if so, one query compares every dataset's `updated_at` and current
+version with what its entry was built from, and the stale entries are rebuilt in bulk.
+The entries are a cache of
 metadata anyone may read through package_show, so rebuilding one is not an audited write.
 """
 
@@ -9,7 +11,7 @@ from __future__ import annotations
 import unicodedata
 import uuid
 
-from django.db.models import OuterRef, QuerySet, Subquery
+from django.db.models import Count, Max, OuterRef, Subquery
 from django.utils import translation
 
 from tinhso.warehouse.models import Dataset, DatasetVersion, VersionStatus, attach_current
@@ -59,25 +61,66 @@ def _fingerprint(updated_at, version_id) -> str:
     return f"{updated_at.isoformat()}|{version_id or 0}"
 
 
-def refresh(datasets: QuerySet[Dataset]) -> None:
-    """Rebuild the entries of `datasets` that are missing or stale."""
+# The catalogue's signature when this process last found every entry fresh.
+_checked: dict[str, tuple] = {}
+
+
+def _signature() -> tuple:
+    """Moves when a dataset is added, removed or edited, a version is added, or an entry
+    is lost: three aggregate queries instead of reading every dataset."""
+    datasets = Dataset.objects.aggregate(n=Count("pk"), last=Max("updated_at"))
+    return (
+        datasets["n"],
+        datasets["last"],
+        DatasetVersion.objects.aggregate(last=Max("pk"))["last"],
+        SearchEntry.objects.count(),
+    )
+
+
+def refresh() -> None:
+    """Rebuild the entries that are missing or stale (none, most of the time)."""
+    signature = _signature()
+    if _checked.get("all") == signature:
+        return
     now = {
         pk: _fingerprint(updated, version)
-        for pk, updated, version in datasets.order_by()
+        for pk, updated, version in Dataset.objects.order_by()
         .annotate(newest=Subquery(_newest()))
         .values_list("pk", "updated_at", "newest")
     }
-    built = dict(
-        SearchEntry.objects.filter(dataset_id__in=list(now)).values_list("dataset_id", "built_from")
-    )
+    built = dict(SearchEntry.objects.values_list("dataset_id", "built_from"))
     stale = [pk for pk, print_ in now.items() if built.get(pk) != print_]
     for start in range(0, len(stale), 500):
         chunk = attach_current(list(Dataset.objects.filter(pk__in=stale[start : start + 500])))
-        for dataset in chunk:
-            _build(dataset)
+        SearchEntry.objects.bulk_create(
+            [_build(dataset) for dataset in chunk],
+            update_conflicts=True,
+            unique_fields=["dataset"],
+            update_fields=[f for f in FIELDS if f != "dataset"],
+        )
+    _checked["all"] = _signature()
 
 
-def _build(dataset: Dataset) -> None:
+def forget() -> None:
+    _checked.clear()
+
+
+FIELDS = [
+    "dataset",
+    "uuid",
+    "built_from",
+    "text",
+    "title",
+    "title_sort",
+    "tags",
+    "groups",
+    "formats",
+    "resources",
+    "modified",
+]
+
+
+def _build(dataset: Dataset) -> SearchEntry:
     current = dataset.current
     columns = [f["name"] for f in as_table_schema(current.schema)["fields"]] if current else []
     themes = [str(t).lower() for t in dataset.themes]
@@ -95,9 +138,9 @@ def _build(dataset: Dataset) -> None:
     ]
     formats = formats_of(current.schema) if current else []
     modified = max(dataset.updated_at, current.created_at) if current else dataset.updated_at
-    SearchEntry.objects.update_or_create(
+    return SearchEntry(
         dataset=dataset,
-        defaults={
+        **{
             "uuid": stable_id("dataset", dataset.pk),
             "built_from": _fingerprint(dataset.updated_at, current.pk if current else None),
             "text": fold(" ".join(str(w) for w in words)),

@@ -82,7 +82,7 @@ def package_list(call: Call) -> list[str]:
 def package_search(call: Call) -> dict:
     """Search with q, fq, fq_list, sort, rows, start and facets (Solr's subset)."""
     base = access.listed(call.actor, include_private=call.flag("include_private"))
-    index.refresh(base)
+    index.refresh()
     found, _rows, _start, sort = search.run(base, call.data)
     facets, search_facets = search.facet_answer(found)
     return {
@@ -185,7 +185,7 @@ def group_show(call: Call) -> dict:
     for code in Theme.values:
         group = dicts.group(code, counts.get(code, 0))
         if ref in (group["id"], group["name"], code):
-            index.refresh(access.listed(call.actor))
+            index.refresh()
             datasets = access.listed(call.actor).filter(
                 search_entry__groups__contains=f"|{code.lower()}|"
             )

@@ -315,8 +315,11 @@ def _facets(matched: QuerySet[Dataset], data: dict) -> tuple[dict[str, Counter],
                 titles[field][value] = themes_by_code.get(value, value)
             else:
                 titles[field][value] = value
-    limit = int(data.get("facet.limit", 50) or 50)
-    mincount = int(data.get("facet.mincount", 1) or 0)
+    try:
+        limit = int(data.get("facet.limit", 50))
+        mincount = int(data.get("facet.mincount", 1))
+    except (TypeError, ValueError):
+        raise SearchQueryError(_("facet.limit and facet.mincount are whole numbers.")) from None
     for field in fields:
         kept = [(v, n) for v, n in counts[field].most_common() if n >= mincount]
         counts[field] = Counter(dict(kept if limit < 0 else kept[:limit]))
