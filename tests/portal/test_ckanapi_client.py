@@ -31,7 +31,9 @@ def demo(transactional_db):
 
 @pytest.fixture
 def remote(demo, portal_data, live_server):
-    return RemoteCKAN(live_server.url, user_agent="tinhso-tests")
+    # Closed before the live server stops: a kept-alive connection would outlive it.
+    with RemoteCKAN(live_server.url, user_agent="tinhso-tests") as client:
+        yield client
 
 
 def test_ckanapi_reads_every_action(remote, live_server):
