@@ -50,7 +50,13 @@ SOLR_PARAMS = set(
 )
 ACTION_PARAMS = {"include_private", "include_drafts", "include_deleted", "use_default_schema"}
 ROWS_DEFAULT, ROWS_MAX = 10, 1000
-FACET_FIELDS = ("organization", "groups", "tags", "res_format", "license_id")
+FACET_COLUMNS = {
+    "organization": "owner_id",
+    "license_id": "licence",
+    "tags": "search_entry__tags",
+    "groups": "search_entry__groups",
+    "res_format": "search_entry__formats",
+}
 
 TERM = re.compile(
     r"""(?P<sign>[-+!])?
@@ -286,34 +292,30 @@ def _facets(matched: QuerySet[Dataset], data: dict) -> tuple[dict[str, Counter],
         return {}, {}
     counts: dict[str, Counter] = {f: Counter() for f in fields}
     titles: dict[str, dict[str, str]] = {f: {} for f in fields}
-    owners: dict[int, tuple[str, str]] = {}
-    for owner_id, code, name, licence, tags, themes, formats in matched.values_list(
-        "owner_id",
-        "owner__code",
-        "owner__name",
-        "licence",
-        "tags",
-        "themes",
-        "search_entry__formats",
-    ):
-        owners[owner_id] = (code.lower(), name)
-        values = {
-            "organization": [code.lower()],
-            "license_id": [licence],
-            "tags": list(tags),
-            "groups": [str(t).lower() for t in themes],
-            "res_format": [f.upper() for f in (formats or "").split("|") if f],
-        }
-        for field in fields:
-            counts[field].update(values.get(field, []))
+    # The entry's barred strings, not the JSON fields: no decoding, one pass in Python.
+    wanted = [f for f in fields if f in FACET_COLUMNS]
+    if wanted:
+        for row in matched.values_list(*[FACET_COLUMNS[f] for f in wanted]):
+            for field, value in zip(wanted, row, strict=True):
+                if field in ("organization", "license_id"):
+                    counts[field][value] += 1
+                else:
+                    counts[field].update(v for v in (value or "").split("|") if v)
+    if "organization" in counts:
+        agencies = Agency.objects.filter(pk__in=list(counts["organization"]))
+        names = {a.pk: (a.code.lower(), a.name) for a in agencies}
+        counts["organization"] = Counter(
+            {names[pk][0]: n for pk, n in counts["organization"].items() if pk in names}
+        )
+        titles["organization"] = dict(names.values())
+    if "res_format" in counts:
+        counts["res_format"] = Counter({k.upper(): n for k, n in counts["res_format"].items()})
     themes_by_code = {code.lower(): str(label) for code, label in Theme.choices}
     for field in fields:
         for value in counts[field]:
-            if field == "organization":
-                titles[field][value] = next(n for c, n in owners.values() if c == value)
-            elif field == "groups":
+            if field == "groups":
                 titles[field][value] = themes_by_code.get(value, value)
-            else:
+            elif field != "organization":
                 titles[field][value] = value
     try:
         limit = int(data.get("facet.limit", 50))
