@@ -77,8 +77,10 @@ def test_ckanapi_raises_ckans_errors(remote, live_server):
     assert "id" in invalid.value.error_dict
     with pytest.raises(SearchQueryError):
         remote.action.package_search(colour="red")
-    with pytest.raises(NotAuthorized):
+    with pytest.raises(NotFound):  # not readable without a token: as if it did not exist
         remote.action.package_show(id="chia-se-ckan")
+    with RemoteCKAN(live_server.url, apikey="tsk_wrong") as wrong, pytest.raises(NotAuthorized):
+        wrong.action.package_show(id="chia-se-ckan")
     with pytest.raises(CKANAPIError):
         remote.action.package_create(name="moi", title="Mới")
     # With a token of an agency it is shared with, the shared dataset reads.

@@ -9,7 +9,7 @@ from __future__ import annotations
 from django.db.models import QuerySet
 from django.utils.translation import gettext as _
 
-from tinhso.core.access import AccessDenied, NotFound
+from tinhso.core.access import NotFound
 from tinhso.core.actors import Actor
 from tinhso.warehouse.access import readable_datasets
 from tinhso.warehouse.models import Access, Dataset
@@ -45,12 +45,11 @@ def dataset_for(actor: Actor, ref: str) -> Dataset:
 
 
 def _readable(actor: Actor, found: Dataset, ref: str) -> Dataset:
+    """A dataset the actor may not read answers as one that does not exist (as the
+    warehouse's own API does), so that its name does not tell it is there."""
     readable = readable_datasets(actor).filter(pk=found.pk).first()
     if readable is None:
-        raise AccessDenied(
-            _("you may not read the dataset “%(ref)s”.") % {"ref": ref},
-            needs_sign_in=not actor.is_authenticated,
-        )
+        raise NotFound(_("no dataset “%(ref)s”.") % {"ref": ref})
     return readable
 
 
