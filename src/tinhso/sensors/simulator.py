@@ -137,9 +137,10 @@ def timeline(start: dt.datetime, end: dt.datetime, step: dt.timedelta) -> Iterat
 def run(broker, prefix: str, *, speed: float, step: int, hours: float, stop, out) -> int:
     """Publish a reading of every active demo station every `step` seconds of the
     scenario, playing `speed` scenario seconds per real second, for `hours` scenario
-    hours (0: until `stop`). The scenario starts now: smog after 2 hours, the heavy rain
-    after 6. Each reading carries the real time it is published (a device's clock), so
-    at `--speed 60` a day of cycles passes in 24 minutes on the pages."""
+    hours (0: until `stop`). The scenario starts now: smog after 2 hours (lasting at
+    least 2.5 real hours), the heavy rain after 6. Each reading carries the real time it
+    is published (a device's clock), so at `--speed 60` a day of cycles passes in 24
+    minutes on the pages."""
     from tinhso.sensors import mqtt
     from tinhso.sensors.models import Device
 
@@ -152,7 +153,13 @@ def run(broker, prefix: str, *, speed: float, step: int, hours: float, stop, out
     client.connect(broker.host, broker.port)
     client.loop_start()
     begin = timezone.now().replace(microsecond=0)
-    scenario = Scenario(begin + dt.timedelta(hours=2), begin + dt.timedelta(hours=6))
+    # Alert rules watch real time (the smog rule wants an hour above its limit), so at
+    # `--speed 60` a 30-hour episode would pass in 30 minutes and never fire it: the
+    # live smog lasts at least 2.5 real hours, the air above the limit for over an hour.
+    smog_hours = max(30.0, 2.5 * speed)
+    scenario = Scenario(
+        begin + dt.timedelta(hours=2), begin + dt.timedelta(hours=6), smog_hours=smog_hours
+    )
     rng = random.Random(7)
     sent = 0
     played = dt.timedelta()
