@@ -35,6 +35,12 @@ def check(page, url):
         " + Math.round(e.getBoundingClientRect().right))"
     )
     assert width <= PHONE["width"], f"{url} scrolls sideways ({width} px): {wide}"
+    overlap = page.evaluate(
+        "(() => { const name = document.querySelector('.brand > span:last-child')"
+        ".getBoundingClientRect(), tools = document.querySelector('.site-header .tools')"
+        ".getBoundingClientRect(); return name.width > 1 ? name.right - tools.left : 0 })()"
+    )
+    assert overlap <= 1, f"{url}: the province's name runs under the header's buttons"
     top = page.evaluate(
         "Math.max(...[...document.querySelectorAll('.site-header, .demo-banner')]"
         ".map(e => e.getBoundingClientRect().bottom))"
