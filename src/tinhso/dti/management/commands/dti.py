@@ -1,0 +1,108 @@
+"""`tinhso dti score --framework 922 --csv FILE [--json]` and
+`tinhso dti import-results --year YEAR FILE [--units old|new] [--framework CODE]`."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from django.core.management.base import BaseCommand, CommandError
+from rich.progress import BarColumn, MofNCompleteColumn, Progress
+
+from tinhso.core.actors import Actor
+from tinhso.dti import actions, frameworks
+from tinhso.dti.files import FileRefused, read_results, read_values
+from tinhso.dti.scoring import ScoringError, score_all
+
+
+class Command(BaseCommand):
+    help = "Digital transformation index: score a file of main indices, import national results."
+
+    def add_arguments(self, parser):
+        sub = parser.add_subparsers(dest="verb", required=True)
+        score = sub.add_parser(
+            "score", help="Score and rank provinces from a CSV of main-index values (0–1)."
+        )
+        score.add_argument("--framework", required=True, help="1726, 922 or 405")
+        score.add_argument("--csv", required=True, type=Path, dest="csv_file")
+        score.add_argument("--json", action="store_true", help="Print JSON instead of a table.")
+        imp = sub.add_parser("import-results", help="Import a year's published national results.")
+        imp.add_argument("--year", required=True, type=int)
+        imp.add_argument("file", type=Path)
+        imp.add_argument(
+            "--units",
+            choices=("old", "new"),
+            default="old",
+            help="old: the 63 provinces before 2025 (default); new: the 34 since.",
+        )
+        imp.add_argument("--framework", help="Default: the framework that covers YEAR.")
+
+    def handle(self, *args, verb, **o):
+        try:
+            if verb == "score":
+                self._score(o)
+            else:
+                self._import(o)
+        except (FileRefused, ScoringError) as exc:
+            raise CommandError(exc.message) from exc
+
+    def _score(self, o):
+        framework = frameworks.get(o["framework"])
+        scheme = frameworks.scheme(framework)
+        scheme.check_weights()  # before reading: say first what the framework lacks
+        rows = read_values(o["csv_file"], scheme)
+        scores = score_all(scheme, [(row.province, row.values) for row in rows])
+        pillars = [p.code for p in scheme.pillars]
+        if o["json"]:
+            payload = {
+                "framework": framework.code,
+                "decision": framework.decision,
+                "provinces": [
+                    {
+                        "province": s.key,
+                        "rank": s.rank,
+                        "dti": str(s.dti),
+                        "pillars": {code: str(v) for code, v in s.pillars.items()},
+                        "contributions": {code: str(v) for code, v in s.contributions.items()},
+                    }
+                    for s in scores
+                ],
+            }
+            self.stdout.write(json.dumps(payload, ensure_ascii=False, indent=2))
+            return
+        self.stdout.write(
+            f"Khung / framework {framework.decision} — {len(scores)} tỉnh / provinces"
+        )
+        self.stdout.write("\t".join(["Hạng/rank", "Tỉnh/province", "DTI", *pillars]))
+        for s in scores:
+            cells = [str(s.rank), s.key, str(s.dti)]
+            cells += [str(s.pillars[c]) if c in s.pillars else "–" for c in pillars]
+            self.stdout.write("\t".join(cells))
+
+    def _import(self, o):
+        year = o["year"]
+        framework = frameworks.get(o["framework"]) if o["framework"] else frameworks.for_year(year)
+        if not framework.covers(year):
+            raise CommandError(
+                f"Khung {framework.decision} không dùng cho năm {year} "
+                f"(từ {framework.first_year}"
+                + (f" đến {framework.last_year}" if framework.last_year else "")
+                + ")."
+            )
+        rows, skipped = read_results(o["file"], frameworks.scheme(framework), units=o["units"])
+        actor = Actor.system("tinhso dti import-results")
+        with Progress(
+            "[progress.description]{task.description}", BarColumn(), MofNCompleteColumn()
+        ) as progress:
+            task = progress.add_task("Nhập / importing", total=len(rows))
+
+            def counted():
+                for row in rows:
+                    yield row
+                    progress.advance(task)
+
+            outcome = actions.import_results(actor, framework, year, counted())
+        self.stdout.write(
+            f"Năm / year {year}, {framework.decision}: {outcome.created} mới / new, "
+            f"{outcome.updated} cập nhật / updated, {skipped} dòng bỏ qua / rows skipped"
+        )
