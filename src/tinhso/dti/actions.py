@@ -148,6 +148,7 @@ class ResultRow:
 class ImportOutcome:
     created: int
     updated: int
+    unchanged: int
 
 
 @transaction.atomic
@@ -157,7 +158,7 @@ def import_results(
     """Store a year's published national results, one per province (replacing what an
     earlier import of the same year held for that province)."""
     require_results_importer(actor)
-    created = updated = 0
+    created = updated = unchanged = 0
     for row in rows:
         key = (
             {"province": row.province}
@@ -182,10 +183,13 @@ def import_results(
             created += 1
             record(actor, "dti.result.import", result, after=after)
         else:
-            updated += 1
             old, new = changed({k: before[k] for k in _RESULT_FIELDS}, after)
+            if not new:
+                unchanged += 1
+                continue
+            updated += 1
             record(actor, "dti.result.update", result, before=old, after=new)
-    return ImportOutcome(created, updated)
+    return ImportOutcome(created, updated, unchanged)
 
 
 _RESULT_FIELDS = [

@@ -22,6 +22,9 @@ from tinhso.units.models import LegacyProvince, Province
 
 PROVINCE_COLUMNS = ("province", "tinh")
 PILLAR_COLUMNS = {"cqs": "CQS", "kts": "KTS", "xhs": "XHS"}
+# Former names the national results use for a province the unit tables know by a later
+# one: Thừa Thiên Huế became Thành phố Huế on 1 January 2025, after the 2020–2023 rankings.
+LEGACY_ALIASES = {"thuathienhue": "46"}
 
 
 class FileRefused(ValueError):
@@ -138,6 +141,9 @@ class ProvinceNames:
                     self.by_key.setdefault(key, [])
                     if legacy not in self.by_key[key]:
                         self.by_key[key].append(legacy)
+            for key, code in LEGACY_ALIASES.items():
+                if code in self.by_code:
+                    self.by_key.setdefault(key, []).append(self.by_code[code])
 
     def _add(self, text: str, unit) -> None:
         for key in candidate_keys(text, "province")[0]:

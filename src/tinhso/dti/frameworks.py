@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import hashlib
 import json
+from collections.abc import Iterable, Mapping
+from decimal import Decimal
 from importlib.resources import files
 from typing import Any
 
@@ -18,7 +20,7 @@ from django.db import connection
 from tinhso.core.actors import Actor
 from tinhso.dti import actions
 from tinhso.dti.models import Framework, FrameworkStatus, ScoringMethod
-from tinhso.dti.scoring import Part, PillarRule, Scheme, ScoringError
+from tinhso.dti.scoring import Part, PillarRule, Scheme, Score, ScoringError, score_all
 
 SHIPPED = ("1726", "922", "405")
 
@@ -80,3 +82,8 @@ def scheme(framework: Framework) -> Scheme:
     )
     method = "pillars" if framework.method == ScoringMethod.PILLARS else "main_indices"
     return Scheme(framework.code, method, parts, rules)
+
+
+def score(framework: Framework, rows: Iterable[tuple[str, Mapping[str, Decimal]]]) -> list[Score]:
+    """Score and rank units (name, input values on 0–1) exactly as `framework` says."""
+    return score_all(scheme(framework), rows)

@@ -104,5 +104,6 @@ class Command(BaseCommand):
             outcome = actions.import_results(actor, framework, year, counted())
         self.stdout.write(
             f"Năm / year {year}, {framework.decision}: {outcome.created} mới / new, "
-            f"{outcome.updated} cập nhật / updated, {skipped} dòng bỏ qua / rows skipped"
+            f"{outcome.updated} cập nhật / updated, {outcome.unchanged} không đổi / unchanged, "
+            f"{skipped} dòng bỏ qua / rows skipped"
         )
