@@ -1,5 +1,7 @@
 """`tinhso dti score --framework 922 --csv FILE [--json]` and
-`tinhso dti import-results --year YEAR FILE [--units old|new] [--framework CODE]`."""
+`tinhso dti import-results --year YEAR FILE [--units old|new] [--framework CODE]`,
+`tinhso dti export-framework --framework CODE --out FILE.xlsx` and
+`tinhso dti import-framework FILE.xlsx`."""
 
 from __future__ import annotations
 
@@ -10,7 +12,7 @@ from django.core.management.base import BaseCommand, CommandError
 from rich.progress import BarColumn, MofNCompleteColumn, Progress
 
 from tinhso.core.actors import Actor
-from tinhso.dti import actions, frameworks
+from tinhso.dti import actions, frameworks, workbook
 from tinhso.dti.files import FileRefused, read_results, read_values
 from tinhso.dti.scoring import ScoringError, score_all
 
@@ -36,13 +38,31 @@ class Command(BaseCommand):
             help="old: the 63 provinces before 2025 (default); new: the 34 since.",
         )
         imp.add_argument("--framework", help="Default: the framework that covers YEAR.")
+        exp = sub.add_parser("export-framework", help="Write a framework as an XLSX workbook.")
+        exp.add_argument("--framework", required=True)
+        exp.add_argument("--out", required=True, type=Path)
+        load = sub.add_parser("import-framework", help="Add a framework from an XLSX workbook.")
+        load.add_argument("file", type=Path)
 
     def handle(self, *args, verb, **o):
         try:
             if verb == "score":
                 self._score(o)
-            else:
+            elif verb == "import-results":
                 self._import(o)
+            elif verb == "export-framework":
+                framework = frameworks.get(o["framework"])
+                o["out"].write_bytes(workbook.export(framework))
+                self.stdout.write(f"{framework.decision} → {o['out']}")
+            else:
+                if not o["file"].exists():
+                    raise CommandError(f"Không thấy tệp {o['file']}.")
+                actor = Actor.system("tinhso dti import-framework")
+                framework = workbook.import_framework(actor, o["file"].read_bytes())
+                self.stdout.write(
+                    f"Đã nạp / imported {framework.decision}: "
+                    f"{framework.main_indices.count()} chỉ số chính / main indices"
+                )
         except (FileRefused, ScoringError) as exc:
             raise CommandError(exc.message) from exc
 
