@@ -8,7 +8,8 @@ import pytest
 from django.core.management import CommandError, call_command
 
 from tinhso.core.models import AuditEntry
-from tinhso.dti import results
+from tinhso.dti import frameworks, results
+from tinhso.dti.files import FileRefused, read_results, read_values
 from tinhso.dti.models import PublishedResult
 from tinhso.dti.scoring import ScoringError
 from tinhso.units.models import LegacyProvince, Province
@@ -63,28 +64,46 @@ def test_score_1726_from_pillars(tmp_path):
 
 
 @pytest.mark.parametrize(
-    ("text", "says"),
+    ("text", "line", "column"),
     [
-        ("province,nhan_thuc_so\nA,0.5\n", "Thiếu cột: the_che_so"),
-        (f"{OK}B,0.5,0.5,1.5,0.5,0.5,0.5,0.5,0.5\n", "Dòng 3, cột “ha_tang_so”"),
-        (f"{OK}C,0.5,0.5,0.5,,0.5,0.5,0.5,0.5\n", "Dòng 3, cột “nhan_luc_so”: thiếu"),
-        (f"{OK}{DA_NANG_2022}\n", "Dòng 3: tỉnh “TP. Đà Nẵng” đã có ở dòng 2"),
-        (HEADER_922.replace("province", "ten") + "\n", "Thiếu cột tên tỉnh"),
-        ("", "trống"),
+        ("province,nhan_thuc_so\nA,0.5\n", None, "the_che_so"),
+        (f"{OK}B,0.5,0.5,1.5,0.5,0.5,0.5,0.5,0.5\n", 3, "ha_tang_so"),
+        (f"{OK}C,0.5,0.5,0.5,,0.5,0.5,0.5,0.5\n", 3, "nhan_luc_so"),
+        (f"{OK}D,0.5,0.5,0.5,abc,0.5,0.5,0.5,0.5\n", 3, "nhan_luc_so"),
+        (f"{OK}{DA_NANG_2022}\n", 3, "province"),
+        (f"{OK},0.5,0.5,0.5,0.5,0.5,0.5,0.5,0.5\n", 3, "province"),
+        (HEADER_922.replace("province", "ten") + "\n", None, None),
+        ("", None, None),
     ],
 )  # fmt: skip
-def test_a_bad_file_is_refused_naming_the_row_and_column(tmp_path, text, says):
+def test_a_bad_file_is_refused_naming_the_row_and_column(tmp_path, text, line, column):
     path = write(tmp_path, text)
+    with pytest.raises(FileRefused) as caught:
+        read_values(path, frameworks.scheme(frameworks.get("922")))
+    assert (caught.value.line, caught.value.column) == (line, column)
+    # The command says the same: the row and the column.
     with pytest.raises(CommandError) as caught:
         run("score", "--framework", "922", "--csv", str(path))
-    assert says in str(caught.value)
+    assert str(caught.value) == read_error(path)
+    if column:
+        assert f"“{column}”" in str(caught.value) or column in str(caught.value)
+    if line:
+        assert f" {line}" in str(caught.value)
+
+
+def read_error(path) -> str:
+    try:
+        read_values(path, frameworks.scheme(frameworks.get("922")))
+    except FileRefused as refused:
+        return refused.message
+    raise AssertionError("not refused")
 
 
 def test_scoring_under_405_is_refused_while_weights_are_missing(tmp_path):
     path = write(tmp_path, f"{HEADER_922}\n{DA_NANG_2022}\n")
     with pytest.raises(CommandError) as caught:
         run("score", "--framework", "405", "--csv", str(path))
-    assert "Khung 405 chưa có trọng số" in str(caught.value)
+    assert "405" in str(caught.value) and "Hoạt động chính quyền số" in str(caught.value)
 
 
 def test_an_unknown_framework_is_refused_with_the_known_ones(tmp_path):
@@ -131,8 +150,10 @@ def test_import_results_refuses_an_unknown_province_and_stores_nothing(tmp_path)
     path = write(tmp_path, RESULTS_2021 + "Tỉnh Không Có,20,0.4000,,,,x\n")
     with pytest.raises(CommandError) as caught:
         run("import-results", "--year", "2021", str(path))
-    assert "Dòng 7, cột “province”" in str(caught.value)
-    assert "Tỉnh Không Có" in str(caught.value)
+    assert "Tỉnh Không Có" in str(caught.value) and " 7" in str(caught.value)
+    with pytest.raises(FileRefused) as refused:
+        read_results(path, frameworks.scheme(frameworks.get("922")), units="old")
+    assert (refused.value.line, refused.value.column) == (7, "province")
     assert not PublishedResult.objects.filter(year=2021).exists()
 
 
@@ -149,7 +170,7 @@ def test_import_results_refuses_a_year_no_framework_covers(tmp_path):
             "1726",
             str(write(tmp_path, RESULTS_2021)),
         )
-    assert "không dùng cho năm 2021" in str(caught.value)
+    assert "1726/QĐ-BTTTT" in str(caught.value) and "2021" in str(caught.value)
 
 
 def test_import_of_the_34_merged_units(tmp_path):

@@ -14,6 +14,8 @@ from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
 
+from django.utils.translation import gettext as _
+
 from tinhso.core.text import compact_key
 from tinhso.dti.actions import ResultRow
 from tinhso.dti.scoring import Scheme, parse_value
@@ -30,22 +32,27 @@ LEGACY_ALIASES = {"thuathienhue": "46"}
 class FileRefused(ValueError):
     """A file that cannot be used; `message` names the row or column (Vietnamese)."""
 
-    def __init__(self, message: str):
+    def __init__(
+        self, message: str, *, line: int | None = None, column: str | None = None, sheet=None
+    ):
         super().__init__(message)
         self.message = message
+        self.line = line
+        self.column = column
+        self.sheet = sheet
 
 
 def _read(path: Path) -> tuple[list[str], list[dict[str, str]]]:
     if not path.exists():
-        raise FileRefused(f"Không thấy tệp {path}.")
+        raise FileRefused(_("File not found: %(path)s.") % {"path": path})
     try:
         text = path.read_text("utf-8-sig")
     except UnicodeDecodeError:
         raise FileRefused(
-            f"Tệp {path} không phải văn bản UTF-8 (hãy lưu CSV dạng UTF-8)."
+            _("%(path)s is not UTF-8 text (save it as CSV UTF-8).") % {"path": path}
         ) from None
     if not text.strip():
-        raise FileRefused(f"Tệp {path} trống.")
+        raise FileRefused(_("%(path)s is empty.") % {"path": path})
     first = text.splitlines()[0]
     delimiter = ";" if first.count(";") > first.count(",") else ","
     reader = csv.DictReader(io.StringIO(text), delimiter=delimiter)
@@ -59,15 +66,27 @@ def _province_column(header: list[str]) -> str:
         if name in header:
             return name
     raise FileRefused(
-        "Thiếu cột tên tỉnh: tệp cần một cột “province” (hoặc “tinh”) ghi tên hoặc mã tỉnh."
+        _(
+            "The province column is missing: the file needs a column “province” (or "
+            "“tinh”) with each province's name or code."
+        )
     )
+
+
+def _at(line: int, column: str, problem: str) -> FileRefused:
+    message = _("Row %(line)s, column “%(column)s”: %(problem)s.") % {
+        "line": line,
+        "column": column,
+        "problem": problem,
+    }
+    return FileRefused(message, line=line, column=column)
 
 
 def _value(raw: str, line: int, column: str) -> Decimal:
     try:
         return parse_value(raw)
     except ValueError as exc:
-        raise FileRefused(f"Dòng {line}, cột “{column}”: {exc}.") from None
+        raise _at(line, column, str(exc)) from None
 
 
 @dataclass(frozen=True)
@@ -88,26 +107,34 @@ def read_values(path: Path, scheme: Scheme) -> list[ScoreRow]:
     missing = [code for code in required if code not in header]
     if missing:
         raise FileRefused(
-            f"Thiếu cột: {', '.join(missing)}. Khung {scheme.code} cần các cột: "
-            f"{province_column}, {', '.join(required)}."
+            _("Missing columns: %(missing)s. Framework %(code)s needs the columns: %(needed)s.")
+            % {
+                "missing": ", ".join(missing),
+                "code": scheme.code,
+                "needed": ", ".join([province_column, *required]),
+            },
+            column=missing[0],
         )
     out: list[ScoreRow] = []
     seen: dict[str, int] = {}
     for line, row in enumerate(rows, start=2):
         name = (row.get(province_column) or "").strip()
         if not name:
-            raise FileRefused(f"Dòng {line}, cột “{province_column}”: chưa ghi tên tỉnh.")
+            raise _at(line, province_column, _("no province name"))
         key = compact_key(name)
         if key in seen:
             raise FileRefused(
-                f"Dòng {line}: tỉnh “{name}” đã có ở dòng {seen[key]} (mỗi tỉnh một dòng)."
+                _("Row %(line)s: “%(name)s” is already on row %(first)s (one row per province).")
+                % {"line": line, "name": name, "first": seen[key]},
+                line=line,
+                column=province_column,
             )
         seen[key] = line
         values = {}
         for code in required:
             raw = (row.get(code) or "").strip()
             if not raw:
-                raise FileRefused(f"Dòng {line}, cột “{code}”: thiếu giá trị.")
+                raise _at(line, code, _("no value"))
             values[code] = _value(raw, line, code)
         for code in optional:
             raw = (row.get(code) or "").strip()
@@ -115,7 +142,7 @@ def read_values(path: Path, scheme: Scheme) -> list[ScoreRow]:
                 values[code] = _value(raw, line, code)
         out.append(ScoreRow(line, name, values))
     if not out:
-        raise FileRefused(f"Tệp {path} không có dòng số liệu nào.")
+        raise FileRefused(_("%(path)s has no data rows.") % {"path": path})
     return out
 
 
@@ -172,12 +199,14 @@ def read_results(path: Path, scheme: Scheme, *, units: str) -> tuple[list[Result
     province_column = _province_column(header)
     index_columns = [p.code for p in scheme.parts if p.code in header]
     if not {"rank", "dti"} & set(header):
-        raise FileRefused("Thiếu cột “rank” hoặc “dti”: tệp kết quả cần ít nhất một trong hai.")
+        raise FileRefused(_("A results file needs a column “rank” or “dti” (or both)."))
     names = ProvinceNames(units)
     out: list[ResultRow] = []
     skipped = 0
     seen: dict[int, int] = {}
-    which = "34 tỉnh, thành phố mới" if units == "new" else "63 tỉnh, thành phố trước 2025"
+    which = (
+        _("the 34 provinces since 2025") if units == "new" else _("the 63 provinces before 2025")
+    )
     for line, row in enumerate(rows, start=2):
         name = (row.get(province_column) or "").strip()
         if not name or name.startswith("_"):
@@ -187,7 +216,7 @@ def read_results(path: Path, scheme: Scheme, *, units: str) -> tuple[list[Result
         rank = None
         if rank_raw:
             if not rank_raw.isdigit() or int(rank_raw) < 1:
-                raise FileRefused(f"Dòng {line}, cột “rank”: “{rank_raw}” không phải thứ hạng.")
+                raise _at(line, "rank", _("“%(value)s” is not a rank") % {"value": rank_raw})
             rank = int(rank_raw)
         dti = _value(row["dti"], line, "dti") if (row.get("dti") or "").strip() else None
         pillars = {
@@ -205,12 +234,15 @@ def read_results(path: Path, scheme: Scheme, *, units: str) -> tuple[list[Result
             continue
         unit = names.find(name)
         if unit is None:
-            raise FileRefused(
-                f"Dòng {line}, cột “{province_column}”: không nhận ra tỉnh “{name}” trong "
-                f"danh sách {which}."
-            )
+            problem = _("“%(name)s” is not one of %(which)s") % {"name": name, "which": which}
+            raise _at(line, province_column, problem)
         if unit.pk in seen:
-            raise FileRefused(f"Dòng {line}: “{name}” đã có ở dòng {seen[unit.pk]}.")
+            raise FileRefused(
+                _("Row %(line)s: “%(name)s” is already on row %(first)s (one row per province).")
+                % {"line": line, "name": name, "first": seen[unit.pk]},
+                line=line,
+                column=province_column,
+            )
         seen[unit.pk] = line
         out.append(
             ResultRow(
@@ -224,5 +256,5 @@ def read_results(path: Path, scheme: Scheme, *, units: str) -> tuple[list[Result
             )
         )
     if not out:
-        raise FileRefused(f"Tệp {path} không có dòng kết quả nào.")
+        raise FileRefused(_("%(path)s has no data rows.") % {"path": path})
     return out, skipped

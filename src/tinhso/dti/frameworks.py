@@ -16,6 +16,7 @@ from importlib.resources import files
 from typing import Any
 
 from django.db import connection
+from django.utils.translation import gettext as _
 
 from tinhso.core.actors import Actor
 from tinhso.dti import actions
@@ -54,7 +55,10 @@ def get(code: str) -> Framework:
     )
     if framework is None:
         known = ", ".join(Framework.objects.values_list("code", flat=True))
-        raise ScoringError(f"Không có khung chỉ số “{code}”. Các khung hiện có: {known}.")
+        raise ScoringError(
+            _("There is no framework “%(code)s”. Frameworks: %(known)s.")
+            % {"code": code, "known": known}
+        )
     return framework
 
 
@@ -63,7 +67,7 @@ def for_year(year: int) -> Framework:
     for framework in Framework.objects.filter(status=FrameworkStatus.PUBLISHED):
         if framework.covers(year):
             return framework
-    raise ScoringError(f"Không có khung chỉ số nào đã công bố cho năm {year}.")
+    raise ScoringError(_("No published framework covers the year %(year)s.") % {"year": year})
 
 
 def scheme(framework: Framework) -> Scheme:

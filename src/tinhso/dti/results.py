@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from decimal import Decimal
 
+from django.utils.translation import gettext as _
+
 from tinhso.dti.models import PublishedResult
 from tinhso.dti.scoring import ScoringError, merge, published
 from tinhso.units.models import Province
@@ -50,8 +52,8 @@ def merged(province: Province, year: int) -> MergedResult:
     missing = [p.name for p in former if p.pk not in results]
     if missing:
         raise ScoringError(
-            f"Chưa có kết quả năm {year} của: {', '.join(missing)} — không gộp được "
-            f"{province.name}."
+            _("No %(year)s result yet for: %(missing)s — %(province)s cannot be merged.")
+            % {"year": year, "missing": ", ".join(missing), "province": province.name}
         )
     means = merge([_values(results[p.pk]) for p in former])
     dti = means.pop("dti", None)

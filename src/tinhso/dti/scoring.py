@@ -23,6 +23,8 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
+from django.utils.translation import gettext as _
+
 PLACES = Decimal("0.0001")
 ZERO = Decimal(0)
 ONE = Decimal(1)
@@ -53,9 +55,9 @@ def parse_value(raw: object) -> Decimal:
     try:
         value = Decimal(text)
     except InvalidOperation:
-        raise ValueError(f"“{raw}” không phải là số") from None
+        raise ValueError(_("“%(value)s” is not a number") % {"value": raw}) from None
     if not value.is_finite() or value < ZERO or value > ONE:
-        raise ValueError(f"“{raw}” nằm ngoài khoảng 0–1")
+        raise ValueError(_("“%(value)s” is outside 0–1") % {"value": raw})
     return value
 
 
@@ -104,8 +106,11 @@ class Scheme:
         missing = [p.name for p in self.scored_inputs if p.weight is None]
         if missing:
             raise ScoringError(
-                f"Khung {self.code} chưa có trọng số cho: {', '.join(missing)}. "
-                "Quản trị viên cần nhập trọng số đã công bố trước khi tính điểm."
+                _(
+                    "Framework %(code)s has no weights yet for: %(indices)s. An administrator "
+                    "must enter the published weights before scores can be computed."
+                )
+                % {"code": self.code, "indices": ", ".join(missing)}
             )
 
 
@@ -126,7 +131,7 @@ def score(scheme: Scheme, key: str, values: Mapping[str, Decimal]) -> Score:
     scheme.check_weights()
     missing = [p.code for p in scheme.scored_inputs if p.code not in values]
     if missing:
-        raise ScoringError(f"Thiếu giá trị: {', '.join(missing)}")
+        raise ScoringError(_("Missing values: %(codes)s") % {"codes": ", ".join(missing)})
     contributions = {
         p.code: values[p.code] * p.weight  # type: ignore[operator]
         for p in scheme.scored_inputs
@@ -176,7 +181,7 @@ def merge(former: Sequence[Mapping[str, Decimal]]) -> dict[str, Decimal]:
     former provinces' values (dantri.com.vn, 21 Oct 2025). Only indices every former
     province has are merged; the means are exact, the scores built on them are rounded."""
     if not former:
-        raise ScoringError("Không có tỉnh cũ nào để gộp.")
+        raise ScoringError(_("There are no former provinces to merge."))
     common = set(former[0]).intersection(*former[1:])
     count = Decimal(len(former))
     return {code: sum((values[code] for values in former), ZERO) / count for code in sorted(common)}

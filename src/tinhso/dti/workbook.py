@@ -22,6 +22,7 @@ import io
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
+from django.utils.translation import gettext as _
 from openpyxl import Workbook, load_workbook
 from openpyxl.styles import Font
 
@@ -103,6 +104,13 @@ def export(framework: Framework) -> bytes:
 # --- reading -----------------------------------------------------------------------------
 
 
+def _one_of(field: str, values: list[str]) -> str:
+    return _("“%(field)s” must be one of %(values)s") % {
+        "field": field,
+        "values": ", ".join(values),
+    }
+
+
 def _text(value: Any) -> str:
     if value is None:
         return ""
@@ -115,13 +123,16 @@ def _text(value: Any) -> str:
 class _Sheet:
     def __init__(self, book, name: str, columns: tuple[str, ...], required: tuple[str, ...]):
         if name not in book.sheetnames:
-            raise FileRefused(f"Thiếu trang tính “{name}”.")
+            raise FileRefused(_("The sheet “%(sheet)s” is missing.") % {"sheet": name}, sheet=name)
         self.name = name
         rows = list(book[name].iter_rows(values_only=True))
         header = [_text(v) for v in (rows[0] if rows else ())]
         missing = [c for c in required if c not in header]
         if missing:
-            raise FileRefused(f"Trang “{name}”: thiếu cột {', '.join(missing)}.")
+            raise FileRefused(
+                _("Sheet “%(sheet)s”: missing columns %(columns)s.")
+                % {"sheet": name, "columns": ", ".join(missing)}
+            )
         self.rows = [
             (line, {c: row[header.index(c)] if c in header else None for c in columns})
             for line, row in enumerate(rows[1:], start=2)
@@ -129,7 +140,13 @@ class _Sheet:
         ]
 
     def refuse(self, line: int, column: str, message: str) -> FileRefused:
-        return FileRefused(f"Trang “{self.name}”, dòng {line}, cột “{column}”: {message}.")
+        return FileRefused(
+            _("Sheet “%(sheet)s”, row %(line)s, column “%(column)s”: %(problem)s.")
+            % {"sheet": self.name, "line": line, "column": column, "problem": message},
+            line=line,
+            column=column,
+            sheet=self.name,
+        )
 
     def decimal(self, line: int, column: str, value: Any) -> Decimal | None:
         if value in (None, ""):
@@ -137,15 +154,19 @@ class _Sheet:
         try:
             number = Decimal(_text(value).replace(",", "."))
         except InvalidOperation:
-            raise self.refuse(line, column, f"“{value}” không phải là số") from None
+            raise self.refuse(
+                line, column, _("“%(value)s” is not a number") % {"value": value}
+            ) from None
         if not number.is_finite() or number < 0:
-            raise self.refuse(line, column, f"“{value}” không hợp lệ")
+            raise self.refuse(line, column, _("“%(value)s” is not valid") % {"value": value})
         return number
 
     def integer(self, line: int, column: str, value: Any) -> int | None:
         number = self.decimal(line, column, value)
         if number is not None and number != number.to_integral_value():
-            raise self.refuse(line, column, f"“{value}” phải là số nguyên")
+            raise self.refuse(
+                line, column, _("“%(value)s” must be a whole number") % {"value": value}
+            )
         return int(number) if number is not None else None
 
     def flag(self, line: int, column: str, value: Any, default: bool) -> bool:
@@ -156,7 +177,7 @@ class _Sheet:
             return True
         if text in {"no", "khong", "không", "false", "0"}:
             return False
-        raise self.refuse(line, column, f"“{value}” phải là có/không (yes/no)")
+        raise self.refuse(line, column, _("“%(value)s” must be yes or no") % {"value": value})
 
 
 def read(content: bytes) -> dict[str, Any]:
@@ -164,13 +185,16 @@ def read(content: bytes) -> dict[str, Any]:
     try:
         book = load_workbook(io.BytesIO(content), read_only=True, data_only=True)
     except Exception:  # openpyxl raises several kinds for a file that is not XLSX
-        raise FileRefused("Tệp không phải bảng tính XLSX.") from None
+        raise FileRefused(_("The file is not an XLSX workbook.")) from None
     head = _Sheet(book, FRAMEWORK_SHEET, ("field", "value"), ("field", "value"))
     fields = {_text(row["field"]): (line, row["value"]) for line, row in head.rows}
     data: dict[str, Any] = {}
     for key in ("code", "decision", "title_vi", "first_year", "method"):
         if not _text(fields.get(key, (0, None))[1]):
-            raise FileRefused(f"Trang “{FRAMEWORK_SHEET}”: chưa ghi “{key}”.")
+            raise FileRefused(
+                _("Sheet “%(sheet)s”: “%(field)s” is not filled in.")
+                % {"sheet": FRAMEWORK_SHEET, "field": key}
+            )
 
     def field(key: str) -> tuple[int, Any]:
         return fields.get(key, (0, None))
@@ -180,7 +204,12 @@ def read(content: bytes) -> dict[str, Any]:
     limits = {"code": 20, "decision": 40, "issuer": 200, "title_vi": 300, "title_en": 300}
     for key, limit in limits.items():
         if len(data[key]) > limit:
-            raise head.refuse(field(key)[0], "value", f"“{key}” dài quá {limit} ký tự")
+            raise head.refuse(
+                field(key)[0],
+                "value",
+                _("“%(field)s” is longer than %(limit)s characters")
+                % {"field": key, "limit": limit},
+            )
     for key in ("first_year", "last_year", "total_points", "component_count"):
         line, value = field(key)
         data[key] = head.integer(line, "value", value)
@@ -191,15 +220,17 @@ def read(content: bytes) -> dict[str, Any]:
         try:
             data["decision_date"] = dt.date.fromisoformat(_text(value)).isoformat()
         except ValueError:
-            raise head.refuse(line, "value", f"ngày “{value}” phải có dạng YYYY-MM-DD") from None
+            raise head.refuse(
+                line, "value", _("the date “%(value)s” must be YYYY-MM-DD") % {"value": value}
+            ) from None
     line, value = field("status")
     data["status"] = _text(value) or FrameworkStatus.DRAFT
     if data["status"] not in FrameworkStatus.values:
-        raise head.refuse(line, "value", f"trạng thái phải là {', '.join(FrameworkStatus.values)}")
+        raise head.refuse(line, "value", _one_of("status", FrameworkStatus.values))
     line, value = field("method")
     data["method"] = _text(value)
     if data["method"] not in ScoringMethod.values:
-        raise head.refuse(line, "value", f"cách tính phải là {', '.join(ScoringMethod.values)}")
+        raise head.refuse(line, "value", _one_of("method", ScoringMethod.values))
     line, value = field("weights_editable")
     data["weights_editable"] = head.flag(line, "value", value, False)
     data["sources"] = [s for s in _text(field("sources")[1]).splitlines() if s.strip()]
@@ -209,7 +240,7 @@ def read(content: bytes) -> dict[str, Any]:
     for line, row in pillars.rows:
         for column in ("code", "key", "name_vi"):
             if not _text(row[column]):
-                raise pillars.refuse(line, column, "chưa ghi")
+                raise pillars.refuse(line, column, _("not filled in"))
         data["pillars"].append(
             {
                 "code": _text(row["code"]),
@@ -228,18 +259,24 @@ def read(content: bytes) -> dict[str, Any]:
     for line, row in indices.rows:
         code = _text(row["code"])
         if not code or not _text(row["name_vi"]):
-            raise indices.refuse(line, "code" if not code else "name_vi", "chưa ghi")
+            raise indices.refuse(line, "code" if not code else "name_vi", _("not filled in"))
         if code in by_code:
-            raise indices.refuse(line, "code", f"mã “{code}” trùng")
+            raise indices.refuse(line, "code", _("“%(code)s” is repeated") % {"code": code})
         if len(code) > 60:
-            raise indices.refuse(line, "code", "mã dài quá 60 ký tự")
+            raise indices.refuse(
+                line,
+                "code",
+                _("“%(field)s” is longer than %(limit)s characters") % {"field": code, "limit": 60},
+            )
         members = [p.strip() for p in _text(row["pillars"]).split(",") if p.strip()]
         unknown = [p for p in members if p not in pillar_codes]
         if unknown:
-            raise indices.refuse(line, "pillars", f"không có trụ cột {', '.join(unknown)}")
+            raise indices.refuse(
+                line, "pillars", _("no pillar %(codes)s") % {"codes": ", ".join(unknown)}
+            )
         group = _text(row["group"])
         if group and group not in IndexGroup.values:
-            raise indices.refuse(line, "group", f"nhóm phải là {', '.join(IndexGroup.values)}")
+            raise indices.refuse(line, "group", _one_of("group", IndexGroup.values))
         item = {
             "code": code,
             "short_code": _text(row["short_code"]),
@@ -263,10 +300,12 @@ def read(content: bytes) -> dict[str, Any]:
             parent = by_code.get(_text(row["main_index"]))
             if parent is None:
                 raise components.refuse(
-                    line, "main_index", f"không có chỉ số chính “{_text(row['main_index'])}”"
+                    line,
+                    "main_index",
+                    _("no main index “%(code)s”") % {"code": _text(row["main_index"])},
                 )
             if not _text(row["code"]) or not _text(row["name_vi"]):
-                raise components.refuse(line, "code", "chưa ghi mã hoặc tên")
+                raise components.refuse(line, "code", _("code or name not filled in"))
             parent["components"].append(
                 {
                     "code": _text(row["code"]),
@@ -284,7 +323,10 @@ def import_framework(actor: Actor, content: bytes) -> Framework:
     data = read(content)
     if data["code"] in SHIPPED:
         raise FileRefused(
-            f"Khung “{data['code']}” đi kèm nền tảng và không được ghi đè bằng bảng tính; "
-            "hãy đặt mã khác cho khung mới."
+            _(
+                "Framework “%(code)s” ships with the platform and is not replaced from a "
+                "workbook; give the new framework another code."
+            )
+            % {"code": data["code"]}
         )
     return actions.install_framework(actor, data)

@@ -9,6 +9,7 @@ import json
 from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
+from django.utils.translation import gettext as _
 from rich.progress import BarColumn, MofNCompleteColumn, Progress
 
 from tinhso.core.actors import Actor
@@ -56,7 +57,7 @@ class Command(BaseCommand):
                 self.stdout.write(f"{framework.decision} → {o['out']}")
             else:
                 if not o["file"].exists():
-                    raise CommandError(f"Không thấy tệp {o['file']}.")
+                    raise CommandError(_("File not found: %(path)s.") % {"path": o["file"]})
                 actor = Actor.system("tinhso dti import-framework")
                 framework = workbook.import_framework(actor, o["file"].read_bytes())
                 self.stdout.write(
@@ -104,10 +105,16 @@ class Command(BaseCommand):
         framework = frameworks.get(o["framework"]) if o["framework"] else frameworks.for_year(year)
         if not framework.covers(year):
             raise CommandError(
-                f"Khung {framework.decision} không dùng cho năm {year} "
-                f"(từ {framework.first_year}"
-                + (f" đến {framework.last_year}" if framework.last_year else "")
-                + ")."
+                _(
+                    "Framework %(decision)s was not used for %(year)s "
+                    "(used from %(first)s to %(last)s)."
+                )
+                % {
+                    "decision": framework.decision,
+                    "year": year,
+                    "first": framework.first_year,
+                    "last": framework.last_year or "…",
+                }
             )
         rows, skipped = read_results(o["file"], frameworks.scheme(framework), units=o["units"])
         actor = Actor.system("tinhso dti import-results")
