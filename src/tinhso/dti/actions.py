@@ -9,11 +9,24 @@ from decimal import Decimal
 from typing import Any
 
 from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
 
+from tinhso.core.access import AccessDenied
 from tinhso.core.actions import changed, record, snapshot
 from tinhso.core.actors import Actor
+from tinhso.dti import access
 from tinhso.dti.access import require_framework_admin, require_results_importer
-from tinhso.dti.models import Component, Framework, MainIndex, Pillar, PublishedResult
+from tinhso.dti.models import (
+    Assessment,
+    AssessmentValue,
+    Component,
+    Framework,
+    MainIndex,
+    Pillar,
+    PublishedResult,
+    ValueStatus,
+)
 from tinhso.units.models import LegacyProvince, Province
 
 FRAMEWORK_FIELDS = (
@@ -195,4 +208,127 @@ def import_results(
 _RESULT_FIELDS = [
     "year", "framework_id", "province_id", "legacy_province_id", "rank", "dti", "cqs", "kts",
     "xhs", "main_indices", "source",
+]  # fmt: skip
+
+
+# --- the assessment ----------------------------------------------------------------------
+
+
+class AssessmentError(ValueError):
+    """A write the assessment's rules refuse; `message` is for the user."""
+
+    def __init__(self, message: str):
+        super().__init__(message)
+        self.message = message
+
+
+@transaction.atomic
+def open_assessment(
+    actor: Actor, province: Province, year: int, framework: Framework | None = None
+) -> Assessment:
+    """Open the province's assessment of `year` (once per year) under the published
+    framework of that year, or the one given."""
+    access.require_assessment_opener(actor)
+    if framework is None:
+        framework = Framework.published_for(year)
+        if framework is None:
+            raise AssessmentError(
+                _("No published framework covers the year %(year)s.") % {"year": year}
+            )
+    if Assessment.objects.filter(year=year, province=province).exists():
+        raise AssessmentError(
+            _("The %(year)s assessment of %(province)s is already open.")
+            % {"year": year, "province": province.name}
+        )
+    assessment = Assessment.objects.create(framework=framework, year=year, province=province)
+    record(actor, "dti.assessment.open", assessment, after=snapshot(assessment))
+    return assessment
+
+
+@transaction.atomic
+def enter_value(
+    actor: Actor,
+    assessment: Assessment,
+    main_index: MainIndex,
+    value: Decimal,
+    *,
+    component: Component | None = None,
+    evidence_file=None,
+    evidence_link: str = "",
+    note: str = "",
+) -> AssessmentValue:
+    """Enter (or correct) a value with its evidence: a main index on 0–1, or a component's
+    points up to its maximum. It waits for a reviewer; a corrected value waits again."""
+    access.require_enterer(actor)
+    if main_index.framework_id != assessment.framework_id or (
+        component is not None and component.main_index_id != main_index.pk
+    ):
+        raise AssessmentError(_("This index is not part of the assessment's framework."))
+    if not evidence_file and not evidence_link:
+        raise AssessmentError(_("Attach the evidence: a file or a link."))
+    # A main index is entered on 0–1; a component in its points (unbounded above only
+    # where the framework gives no maximum).
+    ceiling = Decimal(1) if component is None else component.max_points
+    if value < 0 or (ceiling is not None and value > ceiling):
+        raise AssessmentError(
+            _("The value must be between 0 and %(max)s.") % {"max": ceiling or "∞"}
+        )
+    entry = AssessmentValue.objects.filter(
+        assessment=assessment, main_index=main_index, component=component
+    ).first()
+    before = snapshot(entry, _VALUE_FIELDS) if entry is not None else None
+    if entry is None:
+        entry = AssessmentValue(assessment=assessment, main_index=main_index, component=component)
+    entry.value = value
+    entry.evidence_link = evidence_link
+    entry.note = note
+    entry.status = ValueStatus.PENDING
+    entry.entered_by = actor.user
+    entry.reviewed_by = None
+    entry.reviewed_at = None
+    entry.review_note = ""
+    if evidence_file:
+        entry.evidence_file.save(evidence_file.name, evidence_file, save=False)
+    entry.save()
+    after = snapshot(entry, _VALUE_FIELDS)
+    if before is None:
+        record(actor, "dti.value.enter", entry, after=after)
+    else:
+        old, new = changed(before, after)
+        record(actor, "dti.value.correct", entry, before=old, after=new)
+    return entry
+
+
+@transaction.atomic
+def review_value(
+    actor: Actor, entry: AssessmentValue, *, approve: bool, note: str = ""
+) -> AssessmentValue:
+    """A reviewer approves a value (it counts from now) or returns it for correction, with
+    a note. Nobody reviews a value they entered."""
+    access.require_reviewer(actor)
+    entry = AssessmentValue.objects.select_for_update().get(pk=entry.pk)
+    if entry.status != ValueStatus.PENDING:
+        raise AssessmentError(_("This value has already been reviewed."))
+    if actor.user is not None and entry.entered_by_id == actor.user.pk:
+        raise AccessDenied(_("A value is reviewed by someone other than who entered it."))
+    if not approve and not note.strip():
+        raise AssessmentError(_("Say what to correct when returning a value."))
+    before = snapshot(entry, ["status"])
+    entry.status = ValueStatus.APPROVED if approve else ValueStatus.RETURNED
+    entry.reviewed_by = actor.user
+    entry.reviewed_at = timezone.now()
+    entry.review_note = note
+    entry.save()
+    record(
+        actor,
+        "dti.value.approve" if approve else "dti.value.return",
+        entry,
+        before=before,
+        after=snapshot(entry, ["status", "review_note"]),
+    )
+    return entry
+
+
+_VALUE_FIELDS = [
+    "value", "evidence_link", "evidence_file", "note", "status", "entered_by_id",
 ]  # fmt: skip

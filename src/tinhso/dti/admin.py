@@ -6,7 +6,15 @@ from __future__ import annotations
 from django.contrib import admin
 
 from tinhso.core.admin import AuditedAdmin, ReadOnlyAdmin
-from tinhso.dti.models import Component, Framework, MainIndex, Pillar, PublishedResult
+from tinhso.dti.models import (
+    Assessment,
+    AssessmentValue,
+    Component,
+    Framework,
+    MainIndex,
+    Pillar,
+    PublishedResult,
+)
 
 
 class PillarInline(admin.TabularInline):
@@ -77,3 +85,17 @@ class PublishedResultAdmin(ReadOnlyAdmin):
     list_display = ("year", "unit_name", "rank", "dti", "cqs", "kts", "xhs", "framework")
     list_filter = ("year", "framework")
     readonly_fields = [f.name for f in PublishedResult._meta.fields]
+
+
+@admin.register(Assessment)
+class AssessmentAdmin(ReadOnlyAdmin):
+    list_display = ("year", "province", "framework", "created_at")
+
+
+@admin.register(AssessmentValue)
+class AssessmentValueAdmin(ReadOnlyAdmin):
+    """Values are entered and reviewed through `actions.py`; shown here for reference."""
+
+    list_display = ("assessment", "main_index", "component", "value", "status", "entered_by")
+    list_filter = ("status", "assessment")
+    readonly_fields = [f.name for f in AssessmentValue._meta.fields]

@@ -20,7 +20,7 @@ from django.utils.translation import gettext as _
 
 from tinhso.core.actors import Actor
 from tinhso.dti import actions
-from tinhso.dti.models import Framework, FrameworkStatus, ScoringMethod
+from tinhso.dti.models import Framework, ScoringMethod
 from tinhso.dti.scoring import Part, PillarRule, Scheme, Score, ScoringError, score_all
 
 SHIPPED = ("1726", "922", "405")
@@ -64,9 +64,9 @@ def get(code: str) -> Framework:
 
 def for_year(year: int) -> Framework:
     """The published framework a year was assessed with."""
-    for framework in Framework.objects.filter(status=FrameworkStatus.PUBLISHED):
-        if framework.covers(year):
-            return framework
+    framework = Framework.published_for(year)
+    if framework is not None:
+        return framework
     raise ScoringError(_("No published framework covers the year %(year)s.") % {"year": year})
 
 

@@ -9,6 +9,7 @@ from them. The three national frameworks ship with the app (`dti/frameworks/*.js
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
@@ -70,6 +71,15 @@ class Framework(models.Model):
 
     def covers(self, year: int) -> bool:
         return self.first_year <= year and (self.last_year is None or year <= self.last_year)
+
+    @classmethod
+    def published_for(cls, year: int) -> Framework | None:
+        """The published framework a year is assessed with: of those covering it, the
+        latest decision (a new one supersedes an open-ended one such as 405)."""
+        covering = [
+            f for f in cls.objects.filter(status=FrameworkStatus.PUBLISHED) if f.covers(year)
+        ]
+        return max(covering, key=lambda f: (f.first_year, f.pk), default=None)
 
 
 class Pillar(models.Model):
@@ -228,3 +238,93 @@ class PublishedResult(models.Model):
     def unit_name(self) -> str:
         unit = self.province or self.legacy_province
         return unit.name if unit is not None else ""
+
+
+class Assessment(models.Model):
+    """A province's own DTI assessment for a year, under the framework of that year."""
+
+    framework = models.ForeignKey(
+        Framework, verbose_name=_("framework"), on_delete=models.PROTECT, related_name="+"
+    )
+    year = models.PositiveSmallIntegerField(_("year"))
+    province = models.ForeignKey(
+        Province, verbose_name=_("province"), on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(_("opened"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["-year"]
+        verbose_name = _("DTI assessment")
+        verbose_name_plural = _("DTI assessments")
+        constraints = [
+            models.UniqueConstraint(fields=["year", "province"], name="dti_assessment_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return f"DTI {self.year} {self.province}"
+
+
+class ValueStatus(models.TextChoices):
+    PENDING = "pending", _("Waiting for review")
+    APPROVED = "approved", _("Approved")
+    RETURNED = "returned", _("Returned for correction")
+
+
+def evidence_path(instance, filename: str) -> str:
+    return f"dti/evidence/{instance.assessment_id}/{filename}"
+
+
+class AssessmentValue(models.Model):
+    """One value of an assessment with its evidence: a main index on 0–1, or a component's
+    points where the framework has the component. It counts once a reviewer approves it;
+    entering it again sends it back for review."""
+
+    assessment = models.ForeignKey(Assessment, on_delete=models.CASCADE, related_name="values")
+    main_index = models.ForeignKey(
+        MainIndex, verbose_name=_("main index"), on_delete=models.PROTECT, related_name="+"
+    )
+    component = models.ForeignKey(
+        Component,
+        verbose_name=_("component"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    value = models.DecimalField(_("value"), max_digits=9, decimal_places=4)
+    evidence_file = models.FileField(_("evidence file"), upload_to=evidence_path, blank=True)
+    evidence_link = models.URLField(_("evidence link"), blank=True)
+    note = models.TextField(_("note"), blank=True)
+    status = models.CharField(
+        _("status"), max_length=10, choices=ValueStatus.choices, default=ValueStatus.PENDING
+    )
+    entered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", null=True
+    )
+    entered_at = models.DateTimeField(_("entered"), auto_now=True)
+    reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", null=True
+    )
+    reviewed_at = models.DateTimeField(_("reviewed"), null=True, blank=True)
+    review_note = models.TextField(_("review note"), blank=True)
+
+    class Meta:
+        ordering = ["assessment", "main_index__order", "component__order"]
+        verbose_name = _("DTI assessment value")
+        verbose_name_plural = _("DTI assessment values")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["assessment", "main_index"],
+                condition=Q(component__isnull=True),
+                name="dti_value_unique_index",
+            ),
+            models.UniqueConstraint(
+                fields=["assessment", "component"],
+                condition=Q(component__isnull=False),
+                name="dti_value_unique_component",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        part = self.component or self.main_index
+        return f"{self.assessment} · {part}: {self.value}"
