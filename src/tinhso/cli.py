@@ -10,6 +10,9 @@
     tinhso data ingest FILE --dataset SLUG … | query "SQL"   the shared data warehouse
     tinhso sensors listen | simulate [--speed 60]   sensor readings over MQTT
     tinhso ioc report --scope leader|SECTOR --period week|month [--date D]   a report as PDF + XLSX
+    tinhso dti score --framework 922 --csv FILE [--json]   score and rank provinces
+    tinhso dti import-results --year YEAR FILE [--units old|new]   the published national results
+    tinhso dti export-framework --framework CODE --out F.xlsx | import-framework F.xlsx
     tinhso manage …                  any Django management command
 
 Every sub-command is a Django management command, so `tinhso manage demo` and
