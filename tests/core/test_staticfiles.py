@@ -24,3 +24,30 @@ def test_plotly_is_served_without_a_cdn(client):
     response = client.get("/static/vendor/plotly/plotly.min.js")
     assert response.status_code == 200
     assert body(response)[:200].lstrip().startswith(b"/**")
+
+
+def test_collect_runs_only_when_a_source_changed(settings, tmp_path):
+    import os
+
+    from tinhso.core.staticfiles import collect
+
+    source = tmp_path / "src"
+    source.mkdir()
+    (source / "app.css").write_text("body { color: black }")
+    settings.STATIC_ROOT = tmp_path / "static"
+    settings.STATICFILES_DIRS = [source]
+    settings.STATICFILES_FINDERS = ["django.contrib.staticfiles.finders.FileSystemFinder"]
+    collected = settings.STATIC_ROOT / "app.css"
+
+    assert collect() is True
+    assert collected.read_text() == "body { color: black }"
+    assert collect() is False  # nothing changed: nothing collected again
+
+    (source / "app.css").write_text("body { color: navy }")
+    stat = (source / "app.css").stat()
+    os.utime(source / "app.css", ns=(stat.st_atime_ns, stat.st_mtime_ns + 10**9))
+    assert collect() is True
+    assert collected.read_text() == "body { color: navy }"
+    (source / "new.js").write_text("")
+    assert collect() is True  # a new file too
+    assert collect(force=True) is True

@@ -12,7 +12,7 @@ from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand
 
-from tinhso.core import conf
+from tinhso.core import conf, staticfiles
 from tinhso.site.management.commands.serve import gunicorn_argv, web_processes
 
 
@@ -29,7 +29,7 @@ class Command(BaseCommand):
         self.stdout.write(f"Cơ sở dữ liệu / database: {settings.DATABASES['default']['NAME']}")
         if not no_demo:
             call_command("demo")
-        call_command("collectstatic", interactive=False, verbosity=0)
+        staticfiles.collect()
         worker = subprocess.Popen([sys.executable, "-m", "tinhso.cli", "worker"])  # noqa: S603
         # Sensor readings over MQTT; without TINHSO_MQTT_URL it starts the embedded broker.
         sensors = subprocess.Popen(  # noqa: S603

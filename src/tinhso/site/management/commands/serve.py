@@ -6,10 +6,9 @@ import os
 import sys
 
 from django.conf import settings
-from django.core.management import call_command
 from django.core.management.base import BaseCommand
 
-from tinhso.core import conf
+from tinhso.core import conf, staticfiles
 
 
 def web_processes() -> tuple[int, int]:
@@ -58,7 +57,7 @@ class Command(BaseCommand):
 
     def handle(self, *args, host, port, workers, threads, **options):
         if not settings.DEBUG:
-            call_command("collectstatic", interactive=False, verbosity=0)
+            staticfiles.collect()
         default_workers, default_threads = web_processes()
         argv = gunicorn_argv(host, port, workers or default_workers, threads or default_threads)
         self.stdout.write(f"http://{host}:{port}/")
