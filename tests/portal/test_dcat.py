@@ -10,7 +10,7 @@ import pytest
 from django.test import RequestFactory
 from rdflib import Graph, Literal, URIRef
 from rdflib.compare import isomorphic
-from rdflib.namespace import DCAT, DCTERMS, FOAF, RDF, SKOS
+from rdflib.namespace import DCAT, DCTERMS, FOAF, RDF, RDFS, SKOS
 
 from tests.http import body, close
 from tinhso.agencies.models import Agency
@@ -56,6 +56,31 @@ RECOMMENDED = {
     ],
     FOAF.Agent: [DCTERMS.type],
 }
+
+# The classes DCAT-AP 3's shapes require of a property's values (sh:class, checked without
+# the vocabularies that would tell them): each value must state it.
+CLASSES = {
+    DCTERMS.language: DCTERMS.LinguisticSystem,
+    DCAT.mediaType: DCTERMS.MediaType,
+    DCTERMS.format: DCTERMS.MediaTypeOrExtent,
+    DCAT.accessURL: RDFS.Resource,
+    DCAT.contactPoint: VCARD.Kind,
+    DCTERMS.accessRights: DCTERMS.RightsStatement,
+    DCTERMS.type: SKOS.Concept,
+    DCAT.theme: SKOS.Concept,
+    DCAT.themeTaxonomy: SKOS.ConceptScheme,
+    FOAF.homepage: FOAF.Document,
+    DCAT.landingPage: FOAF.Document,
+    DCTERMS.publisher: FOAF.Agent,
+    DCTERMS.spatial: DCTERMS.Location,
+    DCTERMS.temporal: DCTERMS.PeriodOfTime,
+    DCTERMS.license: DCTERMS.LicenseDocument,
+    DCTERMS.accrualPeriodicity: DCTERMS.Frequency,
+    DCAT.distribution: DCAT.Distribution,
+    DCAT.dataset: DCAT.Dataset,
+}
+REQUIRED[SKOS.Concept] = [SKOS.prefLabel]
+REQUIRED[SKOS.ConceptScheme] = [DCTERMS.title]
 
 
 @pytest.fixture
@@ -167,13 +192,22 @@ def test_the_dataset_maps_the_warehouse_fields(client, described):
 
 def test_required_properties_of_dcat_ap_3(client, described):
     dataset = _parse(client.get("/dataset/truong-ckan.rdf"), "rdf")
-    assert _check_required(dataset, {k: v for k, v in REQUIRED.items() if k != DCAT.Catalog}) == []
+    alone = {k: v for k, v in REQUIRED.items() if k not in (DCAT.Catalog, SKOS.ConceptScheme)}
+    assert _check_required(dataset, alone) == []
     assert (
         _check_required(dataset, {k: v for k, v in RECOMMENDED.items() if k != DCAT.Catalog}) == []
     )
     catalog = _parse(client.get("/catalog.jsonld"), "jsonld")
     assert _check_required(catalog, REQUIRED) == []
     assert _check_required(catalog, RECOMMENDED) == []
+    untyped = [
+        f"{prop} → {value}"
+        for graph in (dataset, catalog)
+        for prop, cls in CLASSES.items()
+        for value in set(graph.objects(None, prop))
+        if (value, RDF.type, cls) not in graph
+    ]
+    assert untyped == []
     # Both languages where both exist (a theme's label), Vietnamese first always.
     root = URIRef("http://testserver/")
     assert "vi" in {t.language for t in catalog.objects(root, DCTERMS.title)}

@@ -15,8 +15,9 @@ from django.http import HttpRequest, HttpResponse
 from django.utils import translation
 from django.utils.cache import get_conditional_response
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from rdflib import Graph, Literal, Namespace, URIRef
-from rdflib.namespace import DCAT, DCTERMS, FOAF, RDF, SKOS, XSD
+from rdflib.namespace import DCAT, DCTERMS, FOAF, RDF, RDFS, SKOS, XSD
 
 from tinhso.core.actors import Actor
 from tinhso.warehouse.models import Access, Dataset, Frequency, Licence, Spatial, Theme
@@ -32,6 +33,8 @@ VCARD = Namespace("http://www.w3.org/2006/vcard/ns#")
 DCAT_VERSION = URIRef("http://www.w3.org/ns/dcat#version")  # DCAT 3, not in rdflib's DCAT 2
 EU = "http://publications.europa.eu/resource/authority/"
 PUBLISHER_TYPE = Namespace("http://purl.org/adms/publishertype/")
+PUBLIC = URIRef(f"{EU}access-right/PUBLIC")
+VIETNAMESE = URIRef(f"{EU}language/VIE")
 
 PAGE_SIZE = 100  # as ckanext-dcat's catalogue endpoint
 
@@ -80,12 +83,12 @@ def _both(graph: Graph, subject, predicate, text_vi: str, text_en: str) -> None:
         graph.add((subject, predicate, Literal(text_en, lang="en")))
 
 
-def _label(message: str) -> tuple[str, str]:
-    """A translated message in Vietnamese and in English."""
+def _label(message) -> tuple[str, str]:
+    """A message (marked with gettext_lazy) in Vietnamese and in English."""
     with translation.override("vi"):
-        vi = str(_(message))
+        vi = str(message)
     with translation.override("en"):
-        en = str(_(message))
+        en = str(message)
     return vi, en
 
 
@@ -123,6 +126,12 @@ class Builder:
             self.graph.bind(prefix, space)
         self._agents: dict[int, URIRef] = {}
 
+    def typed(self, ref: URIRef, cls: URIRef) -> URIRef:
+        """`ref`, with the class DCAT-AP's shapes expect of it stated (they are checked
+        without the vocabularies that would tell it)."""
+        self.graph.add((ref, RDF.type, cls))
+        return ref
+
     def url(self, path: str) -> str:
         return self.request.build_absolute_uri(path)
 
@@ -150,8 +159,7 @@ class Builder:
         g.add((ref, RDF.type, FOAF.Agent))
         g.add((ref, RDF.type, FOAF.Organization))
         g.add((ref, FOAF.name, Literal(agency.name, lang="vi")))
-        kind = PUBLISHER_TYPES.get(agency.kind, REGIONAL)
-        g.add((ref, DCTERMS.type, PUBLISHER_TYPE[kind]))
+        g.add((ref, DCTERMS.type, self.publisher_type(PUBLISHER_TYPES.get(agency.kind, REGIONAL))))
         if agency.email:
             g.add((ref, FOAF.mbox, URIRef(f"mailto:{agency.email}")))
         if agency.website:
@@ -159,10 +167,21 @@ class Builder:
         self._agents[agency.pk] = ref
         return ref
 
+    def publisher_type(self, kind: str) -> URIRef:
+        """ADMS's publisher type, as the concept the shapes expect (with its label)."""
+        ref = self.typed(PUBLISHER_TYPE[kind], SKOS.Concept)
+        labels = {
+            REGIONAL: _label(gettext_lazy("Regional authority")),
+            "LocalAuthority": _label(gettext_lazy("Local authority")),
+        }
+        _both(self.graph, ref, SKOS.prefLabel, *labels[kind])
+        return ref
+
     def contact(self, agency) -> URIRef:
         """The agency's public contact (never a person's): vcard:Organization."""
         g = self.graph
         ref = URIRef(self.url(f"/agencies/{agency.code}/") + "#contact")
+        g.add((ref, RDF.type, VCARD.Kind))
         g.add((ref, RDF.type, VCARD.Organization))
         g.add((ref, VCARD.fn, Literal(agency.name, lang="vi")))
         if agency.email:
@@ -187,7 +206,7 @@ class Builder:
         ref = URIRef(self.url("/") + "#publisher")
         self.graph.add((ref, RDF.type, FOAF.Agent))
         self.graph.add((ref, FOAF.name, Literal(f"UBND {province.name()}", lang="vi")))
-        self.graph.add((ref, DCTERMS.type, PUBLISHER_TYPE[REGIONAL]))
+        self.graph.add((ref, DCTERMS.type, self.publisher_type(REGIONAL)))
         return ref
 
     # --- places and periods -------------------------------------------------------------
@@ -262,8 +281,8 @@ class Builder:
         g.add((frequency, RDF.type, DCTERMS.Frequency))
         self.spatial(ref, dataset)
         self.temporal(ref, dataset)
-        g.add((ref, DCTERMS.accessRights, URIRef(f"{EU}access-right/PUBLIC")))
-        g.add((ref, DCTERMS.language, URIRef(f"{EU}language/VIE")))
+        g.add((ref, DCTERMS.accessRights, self.typed(PUBLIC, DCTERMS.RightsStatement)))
+        g.add((ref, DCTERMS.language, self.typed(VIETNAMESE, DCTERMS.LinguisticSystem)))
         page = self.page(dataset)
         g.add((ref, DCAT.landingPage, page))
         g.add((page, RDF.type, FOAF.Document))
@@ -291,19 +310,15 @@ class Builder:
         g.add((ref, RDF.type, DCAT.Distribution))
         g.add((ref, DCTERMS.identifier, Literal(rid)))
         g.add((ref, DCTERMS.title, Literal(f"{dataset.title} ({name})", lang="vi")))
-        vi, en = _label("Version %(number)s, %(rows)s rows.")
+        vi, en = _label(gettext_lazy("Version %(number)s, %(rows)s rows."))
         numbers = {"number": current.number, "rows": current.rows}
         _both(g, ref, DCTERMS.description, vi % numbers, en % numbers)
-        g.add((ref, DCAT.accessURL, download))
+        g.add((ref, DCAT.accessURL, self.typed(download, RDFS.Resource)))
         g.add((ref, DCAT.downloadURL, download))
-        g.add((ref, DCTERMS.format, URIRef(f"{EU}file-type/{FILE_TYPES[fmt]}")))
-        g.add(
-            (
-                ref,
-                DCAT.mediaType,
-                URIRef(f"https://www.iana.org/assignments/media-types/{mimetype}"),
-            )
-        )
+        file_type = URIRef(f"{EU}file-type/{FILE_TYPES[fmt]}")
+        g.add((ref, DCTERMS.format, self.typed(file_type, DCTERMS.MediaTypeOrExtent)))
+        media = URIRef(f"https://www.iana.org/assignments/media-types/{mimetype}")
+        g.add((ref, DCAT.mediaType, self.typed(media, DCTERMS.MediaType)))
         if fmt == "parquet" and current.path.is_file():
             size = current.path.stat().st_size
             g.add((ref, DCAT.byteSize, Literal(size, datatype=XSD.nonNegativeInteger)))
@@ -312,7 +327,7 @@ class Builder:
         licence = self.licence(dataset.licence)
         if licence is not None:
             g.add((ref, DCTERMS.license, licence))
-        g.add((ref, DCTERMS.accessRights, URIRef(f"{EU}access-right/PUBLIC")))
+        g.add((ref, DCTERMS.accessRights, self.typed(PUBLIC, DCTERMS.RightsStatement)))
         return ref
 
     # --- the catalogue ------------------------------------------------------------------
@@ -324,17 +339,21 @@ class Builder:
         ref = self.catalog_uri()
         place = province.name()
         g.add((ref, RDF.type, DCAT.Catalog))
-        vi, en = _label("Open data catalogue of %(province)s")
+        vi, en = _label(gettext_lazy("Open data catalogue of %(province)s"))
         _both(g, ref, DCTERMS.title, vi % {"province": place}, en % {"province": place})
         vi, en = _label(
-            "The open datasets the agencies of %(province)s publish (Decree 47/2020/NĐ-CP): "
-            "free to download and reuse, citing the source."
+            gettext_lazy(
+                "The open datasets the agencies of %(province)s publish (Decree 47/2020/NĐ-CP): "
+                "free to download and reuse, citing the source."
+            )
         )
         _both(g, ref, DCTERMS.description, vi % {"province": place}, en % {"province": place})
         g.add((ref, DCTERMS.publisher, self.province_publisher()))
-        g.add((ref, FOAF.homepage, URIRef(self.url("/"))))
-        g.add((ref, DCTERMS.language, URIRef(f"{EU}language/VIE")))
-        g.add((ref, DCAT.themeTaxonomy, URIRef(f"{EU}data-theme")))
+        g.add((ref, FOAF.homepage, self.typed(URIRef(self.url("/")), FOAF.Document)))
+        g.add((ref, DCTERMS.language, self.typed(VIETNAMESE, DCTERMS.LinguisticSystem)))
+        themes = self.typed(URIRef(f"{EU}data-theme"), SKOS.ConceptScheme)
+        _both(g, themes, DCTERMS.title, *_label(gettext_lazy("Data themes")))
+        g.add((ref, DCAT.themeTaxonomy, themes))
         home = province.home()
         if home is not None:
             spatial = URIRef(self.url(f"/api/units/provinces/{home.code}"))
