@@ -530,6 +530,15 @@ PAGES: dict[str, Row] = {
         DATASETS,
         data=lambda w, o: {"id": slug(w, o)},
     ),
+    # DCAT (tests/portal/test_dcat.py): the public catalogue, whoever asks; a dataset that
+    # is not open is not described, even to those who may read it.
+    "dcat_catalog": Row("GET", fixed("/catalog.ttl"), everyone),
+    "dcat_dataset": Row(
+        "GET",
+        lambda w, o: f"/dataset/{slug(w, o)}.jsonld",
+        lambda w, a, o: "ok" if o == "open" else "missing",
+        DATASETS,
+    ),
     "open311_discovery": Row("GET", fixed("/open311/v2/discovery.json"), everyone),
     "open311_services": Row("GET", fixed("/open311/v2/services.json"), everyone),
     "open311_service": Row("GET", fixed("/open311/v2/services/giao-thong.json"), everyone),

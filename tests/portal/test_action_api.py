@@ -65,11 +65,29 @@ def test_both_routes_answer_get_post_and_forms_in_the_envelope_without_redirects
         assert client.get(path).status_code not in (301, 302, 308)
 
 
-def test_an_unknown_action_is_a_bare_string_and_write_actions_are_not_known_yet(client):
-    for name in ("no_such_action", "package_create", "package_patch", "resource_create"):
+def test_an_unknown_action_is_a_bare_string(client):
+    for name in ("no_such_action", "package_update", "package_delete"):
         response = client.post(f"/api/3/action/{name}", "{}", content_type=JSON)
         assert response.status_code == 400
         assert response.json() == f"Bad request - Action name not known: {name}"
+
+
+def test_write_actions_take_post_and_a_token_only(client, handler_user):
+    for name in ("package_create", "package_patch", "resource_create"):
+        response = client.get(f"/api/3/action/{name}")
+        assert response.status_code == 400
+        assert response.json() == (
+            "Bad request - JSON Error: Invalid request. Please use POST method for your request"
+        )
+        refused = error(
+            client.post(f"/api/3/action/{name}", "{}", content_type=JSON),
+            403,
+            "Authorization Error",
+        )
+        assert refused["message"].startswith("Access denied: ")
+    # A signed-in session is not a token: still refused, and CSRF is not what refuses it.
+    client.force_login(handler_user)
+    error(post(client, "package_create", {"name": "x"}), 403, "Authorization Error")
 
 
 def test_a_body_that_is_not_a_json_object_is_a_bad_request(client):

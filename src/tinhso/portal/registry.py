@@ -1,6 +1,6 @@
-"""The read actions of CKAN's Action API this portal answers, as a table: name →
-function(call) → result. Write actions (package_create, package_patch,
-resource_create…) are not registered yet, so they answer "Action name not known"."""
+"""The actions of CKAN's Action API this portal answers, as a table: name →
+function(call) → result. The read actions are here; the three write actions
+(package_create, package_patch, resource_create) are in write.py and take POST only."""
 
 from __future__ import annotations
 
@@ -15,7 +15,7 @@ from tinhso import __version__
 from tinhso.core.actors import Actor
 from tinhso.warehouse.models import Licence, Theme
 
-from . import access, datastore, dicts, index, search
+from . import access, datastore, dicts, index, search, write
 from .errors import NotFound, ValidationError
 
 CKAN_VERSION = "2.11.0"  # the API generation the answers follow
@@ -243,4 +243,7 @@ ACTIONS: dict[str, Action] = {
     "license_list": Action(license_list),
     "datastore_search": Action(datastore_search),
     "datastore_search_sql": Action(datastore_search_sql),
+    "package_create": Action(write.package_create, side_effect_free=False),
+    "package_patch": Action(write.package_patch, side_effect_free=False),
+    "resource_create": Action(write.resource_create, side_effect_free=False),
 }

@@ -50,10 +50,12 @@ def _too_many(request: HttpRequest, seconds: int) -> HttpResponse:
     )
 
 
-def _actor(request: HttpRequest) -> Actor:
+def _actor(request: HttpRequest, *, token_only: bool = False) -> Actor:
     """The token's user (sent raw in `Authorization` or `X-CKAN-API-Key`, as ckanapi does,
     or as `Bearer …`), else the signed-in user, else an anonymous citizen. A token that is
-    sent but not valid is refused rather than served as anonymous."""
+    sent but not valid is refused rather than served as anonymous. A write action
+    (`token_only`) takes a token and nothing else: never the session's cookie, which a
+    page on another site could make a signed-in steward's browser send."""
     raw = request.headers.get("Authorization") or request.headers.get("X-CKAN-API-Key") or ""
     raw = raw.strip()
     if raw.lower().startswith("bearer "):
@@ -63,6 +65,8 @@ def _actor(request: HttpRequest) -> Actor:
         if actor is None:
             raise NotAuthorized(_("the API token is not valid."))
         return actor
+    if token_only:
+        raise NotAuthorized(_("changing data takes an API token (the session is not used)."))
     return actor_from_request(request)
 
 
@@ -104,7 +108,8 @@ def action(request: HttpRequest, name: str) -> HttpResponse:
         )
     envelope: dict = {"help": _help(request, name)}
     try:
-        call = Call(request, _actor(request), _data(request))
+        actor = _actor(request, token_only=not found.side_effect_free)
+        call = Call(request, actor, _data(request))
         envelope |= {"success": True, "result": found.run(call)}
         status = 200
     except BadRequest as exc:
