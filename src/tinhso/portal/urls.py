@@ -1,12 +1,24 @@
-"""CKAN's Action API routes, mounted at the site's root (site/urls.py) before the
-platform's own API, without trailing slashes."""
+"""The portal's routes, mounted at the site's root (site/urls.py) before the platform's
+own API: CKAN's Action API without trailing slashes (nothing redirects), and the public
+pages at CKAN's addresses — a dataset's page has no trailing slash, as in CKAN, so that
+`/dataset/<slug>.jsonld` and the like sit beside it."""
 
 from django.urls import path
 
-from tinhso.portal import views
+from tinhso.portal import pages, views
 
 urlpatterns = [
     path("api/3", views.version, name="ckan_version"),
     path("api/3/action/<str:name>", views.action, name="ckan_action"),
     path("api/action/<str:name>", views.action, name="ckan_action_legacy"),
+    path("opendata/", pages.home, name="portal_home"),
+    path("opendata/list/", pages.open_data_list, name="portal_list"),
+    path("opendata/list/review/", pages.record_review, name="portal_list_review"),
+    path("opendata/list.<str:fmt>", pages.open_data_list_file, name="portal_list_file"),
+    path("dataset/", pages.search_page, name="portal_search"),
+    path("dataset/<slug:slug>", pages.dataset_page, name="portal_dataset"),
+    path("organization/", pages.organizations, name="portal_organizations"),
+    path("organization/<slug:name>", pages.organization, name="portal_organization"),
+    path("group/", pages.groups, name="portal_groups"),
+    path("group/<slug:name>", pages.group, name="portal_group"),
 ]

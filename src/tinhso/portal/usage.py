@@ -1,0 +1,51 @@
+"""How often each open dataset is used, per month: views of its portal page, downloads
+and API calls. Counts only — nothing says who — so counting is a tally, not an audited
+write: one UPDATE of a row (created on a month's first use)."""
+
+from __future__ import annotations
+
+from django.db import IntegrityError, transaction
+from django.db.models import F, QuerySet, Sum
+from django.utils import timezone
+
+from tinhso.warehouse.models import Dataset
+
+from .models import Usage
+
+KINDS = ("views", "downloads", "api_calls")
+
+
+def count(dataset: Dataset, kind: str) -> None:
+    """One more `kind` (views, downloads, api_calls) for `dataset` this month."""
+    if kind not in KINDS:
+        raise ValueError(kind)
+    month = timezone.localdate().replace(day=1)
+    rows = Usage.objects.filter(dataset=dataset, month=month)
+    if rows.update(**{kind: F(kind) + 1}):
+        return
+    try:
+        with transaction.atomic():
+            Usage.objects.create(dataset=dataset, month=month, **{kind: 1})
+    except IntegrityError:  # another request created the month's row meanwhile
+        rows.update(**{kind: F(kind) + 1})
+
+
+def most_used(datasets: QuerySet[Dataset], limit: int) -> list[Dataset]:
+    """The datasets used most (views, downloads and API calls, all months): none if
+    nothing was counted yet."""
+    totals = (
+        Usage.objects.filter(dataset__in=datasets)
+        .values("dataset_id")
+        .annotate(n=Sum(F("views") + F("downloads") + F("api_calls")))
+        .order_by("-n", "dataset_id")[:limit]
+    )
+    ids = [row["dataset_id"] for row in totals if row["n"]]
+    by_pk = Dataset.objects.select_related("owner").in_bulk(ids)
+    return [by_pk[pk] for pk in ids if pk in by_pk]
+
+
+def totals(dataset: Dataset) -> dict[str, int]:
+    found = Usage.objects.filter(dataset=dataset).aggregate(
+        views=Sum("views"), downloads=Sum("downloads"), api_calls=Sum("api_calls")
+    )
+    return {k: v or 0 for k, v in found.items()}
