@@ -218,10 +218,17 @@ def test_the_api_snippets_work(client, portal_data):
 
 def test_a_view_is_counted_without_who(client, portal_data):
     dataset = portal_data["truong-ckan"]
+    Usage.objects.all().delete()
+    assert "sort=used" not in page(client, "/dataset/?q=ckan")  # nothing counted yet
+    page(client, "/dataset/ngan-sach-ckan")
     page(client, "/dataset/truong-ckan")
     page(client, "/dataset/truong-ckan")
     row = Usage.objects.get(dataset=dataset)
     assert (row.views, row.downloads, row.api_calls) == (2, 0, 0)
+    html = page(client, "/dataset/?q=ckan&sort=used")
+    assert "sort=used" in page(client, "/dataset/?q=ckan")
+    order = re.findall(r'href="/dataset/([\w-]+)"', html)
+    assert order[:2] == ["truong-ckan", "ngan-sach-ckan"]
     assert row.month == timezone.localdate().replace(day=1)
     assert usage.most_used(Dataset.objects.filter(access=Access.OPEN), 3)[0] == dataset
     assert dataset.slug in linked(page(client, "/opendata/").split('id="most-used"')[1])

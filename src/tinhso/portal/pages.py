@@ -42,6 +42,8 @@ SORTS = {
     "relevance": ("score desc, metadata_modified desc", gettext_lazy("Relevance")),
     "newest": ("metadata_modified desc", gettext_lazy("Last updated")),
     "name": ("title_string asc", gettext_lazy("Name (A–Z)")),
+    # Ordered here by the usage counts, once there are some (`usage.ranked`).
+    "used": ("metadata_modified desc", gettext_lazy("Most used")),
 }
 # The page's filters: the search's own fields, then two the page adds on the base.
 SOLR_FACETS = ("organization", "groups", "res_format", "license_id", "tags")
@@ -247,8 +249,9 @@ def _search_page(
         base = base.filter(frequency=params["frequency"])
     if params.get("commune"):
         base = base.filter(communes__code=params["commune"])
+    counted = usage.any_counted()
     sort_key = params.get("sort", "")
-    if sort_key not in SORTS:
+    if sort_key not in SORTS or (sort_key == "used" and not counted):
         sort_key = "relevance" if params.get("q") else "newest"
     try:
         number = max(1, int(params.get("page", "1")))
@@ -263,7 +266,7 @@ def _search_page(
             {
                 "q": _query(params.get("q", "")),
                 "fq": fq,
-                "rows": PAGE_SIZE,
+                "rows": 0 if sort_key == "used" else PAGE_SIZE,
                 "start": (number - 1) * PAGE_SIZE,
                 "sort": SORTS[sort_key][0],
                 "facet.field": list(SOLR_FACETS),
@@ -273,6 +276,9 @@ def _search_page(
     except SearchQueryError as exc:  # quoted words and fields: should not happen
         error = str(exc)
         found = search.Found(0, [], {}, {}, Dataset.objects.none())
+    if sort_key == "used" and found.matched is not None:
+        start = (number - 1) * PAGE_SIZE
+        found.datasets = usage.ranked(found.matched, start, PAGE_SIZE)
     facets = _facets(links, found)
     shown = {k: v for k, v in facets.items() if k not in fixed and (v or params.get(k))}
     return render(
@@ -287,7 +293,11 @@ def _search_page(
             "page": Pages(number, found.count),
             "facets": [(FACET_LABELS[k], k, v) for k, v in shown.items()],
             "chips": _chips(links, facets),
-            "sorts": [(key, label, links.url(sort=key)) for key, (_s, label) in SORTS.items()],
+            "sorts": [
+                (key, label, links.url(sort=key))
+                for key, (_s, label) in SORTS.items()
+                if key != "used" or counted
+            ],
             "sort": sort_key,
             "error": error,
             **extra,
@@ -354,6 +364,10 @@ def dataset_page(request: HttpRequest, slug: str) -> HttpResponse:
         {
             "dataset": dataset,
             "package_id": index.stable_id("dataset", dataset.pk),
+            "theme_links": [
+                (code.lower(), label)
+                for code, label in zip(dataset.themes, dataset.theme_labels, strict=True)
+            ],
             "resources": resources,
             "versions": dataset.versions.filter(status=VersionStatus.ACCEPTED)[:30],
             "quality": quality.assess(dataset, current),

@@ -5,7 +5,8 @@ write: one UPDATE of a row (created on a month's first use)."""
 from __future__ import annotations
 
 from django.db import IntegrityError, transaction
-from django.db.models import F, QuerySet, Sum
+from django.db.models import F, IntegerField, OuterRef, QuerySet, Subquery, Sum, Value
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from tinhso.warehouse.models import Dataset
@@ -42,6 +43,31 @@ def most_used(datasets: QuerySet[Dataset], limit: int) -> list[Dataset]:
     ids = [row["dataset_id"] for row in totals if row["n"]]
     by_pk = Dataset.objects.select_related("owner").in_bulk(ids)
     return [by_pk[pk] for pk in ids if pk in by_pk]
+
+
+def any_counted() -> bool:
+    return Usage.objects.exists()
+
+
+def _total():
+    return (
+        Usage.objects.filter(dataset=OuterRef("pk"))
+        .order_by()
+        .values("dataset")
+        .annotate(n=Sum(F("views") + F("downloads") + F("api_calls")))
+        .values("n")[:1]
+    )
+
+
+def ranked(datasets: QuerySet[Dataset], start: int, rows: int) -> list[Dataset]:
+    """A page of `datasets`, the most used first (then the newest)."""
+    ids = list(
+        datasets.annotate(used=Coalesce(Subquery(_total()), Value(0), output_field=IntegerField()))
+        .order_by("-used", "-search_entry__modified", "pk")
+        .values_list("pk", flat=True)[start : start + rows]
+    )
+    by_pk = Dataset.objects.select_related("owner").in_bulk(ids)
+    return [by_pk[pk] for pk in ids]
 
 
 def totals(dataset: Dataset) -> dict[str, int]:
