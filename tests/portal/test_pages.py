@@ -10,7 +10,7 @@ import re
 import pytest
 from django.utils import timezone
 
-from tinhso.agencies.models import Agency
+from tinhso.agencies.models import Agency, User
 from tinhso.portal import usage
 from tinhso.portal.models import Usage
 from tinhso.warehouse import actions, quality
@@ -290,3 +290,23 @@ def test_late_shows_on_the_dataset_page_and_in_search(client, portal_data, syste
     assert 'data-slug="ngan-sach-ckan"' in (listed := page(client, "/opendata/list/"))
     row = listed.split('data-slug="ngan-sach-ckan"')[1].split("</tr>")[0]
     assert "overdue" in row
+
+
+def test_downloads_and_api_calls_are_counted_for_open_data_only(client, portal_data):
+    Usage.objects.all().delete()
+    for fmt in ("csv", "json"):
+        response = client.get(f"/api/data/datasets/truong-ckan/download/{fmt}")
+        assert response.status_code == 200
+        b"".join(response.streaming_content)
+    assert client.get("/api/3/action/package_show?id=truong-ckan").status_code == 200
+    resource = client.get("/api/3/action/package_show?id=truong-ckan").json()["result"]
+    csv_id = next(r["id"] for r in resource["resources"] if r["format"] == "CSV")
+    assert client.get(f"/api/3/action/datastore_search?resource_id={csv_id}").status_code == 200
+    row = Usage.objects.get(dataset=portal_data["truong-ckan"])
+    assert (row.views, row.downloads, row.api_calls) == (0, 2, 3)
+    # A steward reading their private data is not the portal's public use.
+    client.force_login(User.objects.get(username="demo.steward"))
+    response = client.get("/api/data/datasets/rieng-ckan/download/csv")
+    assert response.status_code == 200
+    b"".join(response.streaming_content)
+    assert not Usage.objects.filter(dataset=portal_data["rieng-ckan"]).exists()

@@ -9,5 +9,9 @@ class PortalConfig(AppConfig):
 
     def ready(self) -> None:
         from tinhso.core import nav
+        from tinhso.core.events import event
+
+        from . import usage
 
         nav.register(nav.NavItem("opendata", _("Open data"), "portal_home", "public", order=45))
+        event.connect(usage.on_event, dispatch_uid="tinhso-portal-usage")

@@ -4,14 +4,18 @@ write: one UPDATE of a row (created on a month's first use)."""
 
 from __future__ import annotations
 
-from django.db import IntegrityError, transaction
+import logging
+
+from django.db import DatabaseError, IntegrityError, transaction
 from django.db.models import F, IntegerField, OuterRef, QuerySet, Subquery, Sum, Value
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
-from tinhso.warehouse.models import Dataset
+from tinhso.warehouse.models import Access, Dataset
 
 from .models import Usage
+
+logger = logging.getLogger(__name__)
 
 KINDS = ("views", "downloads", "api_calls")
 
@@ -29,6 +33,27 @@ def count(dataset: Dataset, kind: str) -> None:
             Usage.objects.create(dataset=dataset, month=month, **{kind: 1})
     except IntegrityError:  # another request created the month's row meanwhile
         rows.update(**{kind: F(kind) + 1})
+
+
+def on_event(sender: str, payload: dict, **_kwargs) -> None:
+    """A download of an open dataset (the warehouse's `warehouse.downloaded`) counts."""
+    if sender != "warehouse.downloaded":
+        return
+    dataset = Dataset.objects.filter(pk=payload["dataset_id"], access=Access.OPEN).first()
+    if dataset is not None:
+        count_quietly(dataset, "downloads")
+
+
+def count_quietly(dataset: Dataset, kind: str) -> None:
+    """`count` for an open dataset; a tally that cannot be written (the database busy)
+    is lost rather than failing the download or the API call it counts."""
+    if dataset.access != Access.OPEN:
+        return
+    try:
+        with transaction.atomic():  # a savepoint: a failure leaves the caller's work whole
+            count(dataset, kind)
+    except DatabaseError:
+        logger.warning("usage count lost: %s %s", dataset.slug, kind, exc_info=True)
 
 
 def most_used(datasets: QuerySet[Dataset], limit: int) -> list[Dataset]:
