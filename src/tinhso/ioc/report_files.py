@@ -1,9 +1,8 @@
 """A report's content drawn as files: a PDF through WeasyPrint and an XLSX through
 openpyxl, both in Vietnamese.
 
-The PDF's font is Be Vietnam Pro from its PyPI packaging (fontpkg-be-vietnam-pro, SIL
-OFL 1.1), loaded with @font-face from the package's own files under a family name no
-system font has, so diacritics render the same on any server, fonts installed or not.
+The PDF's font is Be Vietnam Pro from its package (`core.documents`), so diacritics
+render the same on any server.
 Charts are SVG drawn here (`charts`): WeasyPrint runs no JavaScript.
 """
 
@@ -12,44 +11,24 @@ from __future__ import annotations
 import datetime as dt
 import io
 from collections.abc import Callable
-from pathlib import Path
 
 from django.template.loader import render_to_string
 from django.utils import translation
 from django.utils.translation import gettext as _
 
+from tinhso.core import documents
+from tinhso.core.documents import (  # noqa: F401 (font_files: part of this module's face)
+    FONT_FAMILY,
+    css_string,
+    font_css,
+    font_files,
+)
 from tinhso.ioc import charts
 from tinhso.ioc.reports import ReportContent
 
-FONT_FAMILY = "Tinh So Be Vietnam Pro"
 REPORT_LANGUAGE = "vi"
 
 Progress = Callable[[str], None]
-
-
-def font_files() -> dict[int, Path]:
-    """The packaged font's files by weight."""
-    import fontpkg_be_vietnam_pro
-
-    folder = Path(fontpkg_be_vietnam_pro.ROOT) / "files"
-    return {
-        400: folder / "BeVietnamPro-Regular.ttf",
-        600: folder / "BeVietnamPro-SemiBold.ttf",
-        700: folder / "BeVietnamPro-Bold.ttf",
-    }
-
-
-def font_css() -> str:
-    return "\n".join(
-        f'@font-face {{ font-family: "{FONT_FAMILY}"; font-weight: {weight}; '
-        f'src: url("{path.as_uri()}") format("truetype"); }}'
-        for weight, path in font_files().items()
-    )
-
-
-def css_string(text: str) -> str:
-    """`text` as the inside of a CSS string in a <style> element."""
-    return text.replace("\\", "\\5C ").replace('"', "\\22 ").replace("<", "\\3C ")
 
 
 def _quiet(step: str) -> None:
@@ -87,14 +66,10 @@ def html(content: ReportContent) -> str:
 
 
 def pdf(content: ReportContent, progress: Progress = _quiet) -> bytes:
-    from weasyprint import HTML
-    from weasyprint.text.fonts import FontConfiguration
-
     progress(_("Drawing the charts"))
     page = html(content)
     progress(_("Laying out the PDF"))
-    fonts = FontConfiguration()
-    return HTML(string=page).write_pdf(font_config=fonts)
+    return documents.pdf(page)
 
 
 # --- XLSX -------------------------------------------------------------------------------

@@ -9,7 +9,7 @@ from __future__ import annotations
 from django.db.models import QuerySet
 from django.utils.translation import gettext as _
 
-from tinhso.core.access import NotFound
+from tinhso.core.access import AccessDenied, NotFound
 from tinhso.core.actors import Actor
 from tinhso.warehouse.access import readable_datasets
 from tinhso.warehouse.models import Access, Dataset
@@ -62,3 +62,17 @@ def dataset_of_resource(actor: Actor, ref: str) -> Dataset:
             return dataset_for(actor, ref)
         raise NotFound(_("no resource “%(ref)s”.") % {"ref": ref})
     return _readable(actor, entry.dataset, ref)
+
+
+def can_review_list(actor: Actor) -> bool:
+    """Who records a review of the published open-data list: data stewards (the list is
+    drawn up with the agencies that own the data) and administrators."""
+    return actor.is_system or actor.has_role("data_steward", "administrator")
+
+
+def require_list_reviewer(actor: Actor) -> None:
+    if can_review_list(actor):
+        return
+    if not actor.is_authenticated:
+        raise AccessDenied(_("Please sign in to do this."), needs_sign_in=True)
+    raise AccessDenied(_("Only data stewards and administrators record a review."))

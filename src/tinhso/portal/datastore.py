@@ -18,7 +18,7 @@ from tinhso.core.values import jsonable
 from tinhso.warehouse import rows, sandbox
 from tinhso.warehouse.schema import field_types
 
-from . import access
+from . import access, usage
 from .errors import ValidationError
 from .index import resource_id
 from .models import SearchEntry
@@ -112,6 +112,7 @@ def search(actor: Actor, data: dict, base: str) -> dict:
     if not ref:
         raise ValidationError({"resource_id": [_("Missing value")]})
     dataset = access.dataset_of_resource(actor, ref)
+    usage.count_quietly(dataset, "api_calls")
     limit = min(_number(data, "limit", LIMIT_DEFAULT), rows.MAX_LIMIT)
     offset = _number(data, "offset", 0)
     include_total = str(data.get("include_total", "true")).lower() not in ("false", "0")

@@ -1,8 +1,10 @@
 """The portal's search entry per dataset: the warehouse's metadata folded for search
-(docs/decisions/0013). A cache, rebuilt from the warehouse whenever it is stale."""
+(docs/decisions/0013), a cache rebuilt from the warehouse whenever it is stale; the
+reviews of the published open-data list; and the datasets' usage counts."""
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -32,3 +34,50 @@ class SearchEntry(models.Model):
 
     def __str__(self) -> str:
         return self.uuid
+
+
+class ListReview(models.Model):
+    """A review of the published open-data list (Decree 47/2020: every six months): when,
+    and who recorded it."""
+
+    reviewed_on = models.DateField(_("reviewed on"))
+    reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("reviewed by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    reviewer = models.CharField(_("reviewer"), max_length=200)  # kept if the account goes
+    note = models.TextField(_("note"), blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-reviewed_on", "-pk"]
+        verbose_name = _("open-data list review")
+        verbose_name_plural = _("open-data list reviews")
+
+    def __str__(self) -> str:
+        return f"{self.reviewed_on.isoformat()} · {self.reviewer}"
+
+
+class Usage(models.Model):
+    """How often a dataset is used in a month: page views, downloads and API calls —
+    counted, never who."""
+
+    dataset = models.ForeignKey("warehouse.Dataset", on_delete=models.CASCADE, related_name="+")
+    month = models.DateField()  # the first day of the month
+    views = models.PositiveIntegerField(default=0)
+    downloads = models.PositiveIntegerField(default=0)
+    api_calls = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["dataset", "month"], name="one_usage_per_month")
+        ]
+        verbose_name = _("usage count")
+        verbose_name_plural = _("usage counts")
+
+    def __str__(self) -> str:
+        return f"{self.dataset_id} {self.month:%Y-%m}"

@@ -15,7 +15,7 @@ from tinhso import __version__
 from tinhso.core.actors import Actor
 from tinhso.warehouse.models import Licence, Theme
 
-from . import access, datastore, dicts, index, search, write
+from . import access, datastore, dicts, index, search, usage, write
 from .errors import NotFound, ValidationError
 
 CKAN_VERSION = "2.11.0"  # the API generation the answers follow
@@ -96,7 +96,9 @@ def package_search(call: Call) -> dict:
 
 def package_show(call: Call) -> dict:
     """One dataset by name (slug) or id."""
-    return dicts.package(call.request, access.dataset_for(call.actor, call.required("id")))
+    dataset = access.dataset_for(call.actor, call.required("id"))
+    usage.count_quietly(dataset, "api_calls")
+    return dicts.package(call.request, dataset)
 
 
 def resource_show(call: Call) -> dict:

@@ -75,6 +75,7 @@ class Found:
     datasets: list[Dataset]
     facets: dict[str, Counter]
     titles: dict[str, dict[str, str]]
+    matched: QuerySet[Dataset] | None = None  # every dataset found, for further counts
 
 
 def _date(text: str, field: str) -> dt.datetime | None:
@@ -281,7 +282,7 @@ def run(base: QuerySet[Dataset], data: dict) -> tuple[Found, int, int, str]:
     by_pk = Dataset.objects.select_related("owner").in_bulk(ids)
     count = matched.count()
     facets, titles = _facets(matched, data)
-    return Found(count, [by_pk[pk] for pk in ids], facets, titles), rows, start, sort
+    return Found(count, [by_pk[pk] for pk in ids], facets, titles, matched), rows, start, sort
 
 
 def _facets(matched: QuerySet[Dataset], data: dict) -> tuple[dict[str, Counter], dict]:

@@ -23,6 +23,7 @@ from django.http import FileResponse, HttpResponse, StreamingHttpResponse
 from django.utils.translation import gettext as _
 
 from tinhso.core.actors import Actor
+from tinhso.core.events import emit
 from tinhso.core.exports import safe_cell
 from tinhso.core.values import jsonable
 from tinhso.warehouse import rows, sandbox
@@ -201,4 +202,6 @@ def download(actor: Actor, slug: str, fmt: str, params: dict[str, str]) -> HttpR
         response = StreamingHttpResponse(build(chosen), content_type=FORMATS[fmt])
     response["Content-Disposition"] = f'attachment; filename="{name}"'
     rows.audit_read(actor, chosen.dataset, {**params, "_download": fmt})
+    # For usage counts (the portal's): which dataset, never who.
+    emit("warehouse.downloaded", actor=None, dataset_id=chosen.dataset.pk, format=fmt)
     return response

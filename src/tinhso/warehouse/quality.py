@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from tinhso.warehouse.models import FREQUENCY_DAYS, OPEN_LICENCES, Access, Dataset, Frequency
+from tinhso.warehouse.models import FREQUENCY_DAYS, OPEN_LICENCES, Access, Dataset
 from tinhso.warehouse.schema import as_table_schema
 
 DESCRIPTION_LENGTH = 100  # uData's QUALITY_DESCRIPTION_LENGTH
@@ -36,16 +36,25 @@ class Quality:
         return round(self.score * 100)
 
 
-def on_time(dataset: Dataset, current, now: dt.datetime | None = None) -> bool:
-    """Updated within its frequency (and a day's grace); irregular and historical data are
-    never late, and a dataset with no frequency set is."""
-    if current is None or not dataset.frequency:
-        return False
+def is_late(dataset: Dataset, current, now: dt.datetime | None = None) -> bool:
+    """The one lateness rule: a dataset with a regular frequency whose last version is
+    older than the frequency allows, with a day's grace (or that has no version yet).
+    Irregular and historical data, and a dataset with no frequency set, are never late."""
     days = FREQUENCY_DAYS.get(dataset.frequency)
     if days is None:
-        return dataset.frequency in (Frequency.IRREGULAR, Frequency.NEVER)
+        return False
+    if current is None:
+        return True
     now = now or timezone.now()
-    return now - current.created_at <= dt.timedelta(days=days + 1)
+    return now - current.created_at > dt.timedelta(days=days + 1)
+
+
+def on_time(dataset: Dataset, current, now: dt.datetime | None = None) -> bool:
+    """Updated within its frequency (`is_late`); irregular and historical data are never
+    late, and a dataset with no frequency set or no version is not on time."""
+    if current is None or not dataset.frequency:
+        return False
+    return not is_late(dataset, current, now)
 
 
 def assess(dataset: Dataset, current=None, now: dt.datetime | None = None) -> Quality:

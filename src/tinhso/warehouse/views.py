@@ -119,51 +119,59 @@ def detail(request: HttpRequest, slug: str) -> HttpResponse:
     if not can_write:  # a rejected file's cells were never published
         versions = versions.filter(status=VersionStatus.ACCEPTED)
     current = dataset.current
-    fields = tableschema.documented(current.schema, dataset.table_schema) if current else []
     return render(
         request,
         "warehouse/detail.html",
         {
             "dataset": dataset,
-            "current": current,
-            "fields": fields,
-            # The preview's headers: the schema's titles, the column name on hover.
-            "column_titles": {f["name"]: f["title"] for f in fields if f.get("title")},
-            "primary_key": (
-                tableschema.as_table_schema(current.schema).get("primaryKey", []) if current else []
-            ),
             "versions": versions[:30],
             "quality": quality.assess(dataset, current),
             "can_write": can_write,
             "type_labels": tableschema.TYPE_LABELS,
-            "formats": ["csv", "xlsx", "json", "geojson", "parquet"],
-            "js_text": {
-                "loading": _("Loading…"),
-                "rows": _("rows"),
-                "exact": _("exactly"),
-                "estimated": _("about (estimated)"),
-                "shown": _("shown"),
-                "none": _("No row matches."),
-                "remove": _("Remove filter"),
-                "top": _("The most frequent values of"),
-                "more": _("(more values not shown)"),
-                "timed_out": _("Counting took too long; add a filter and try again."),
-                "error": _("Could not load"),
-                "chart_rows": _("rows within the filters"),
-                "chart_empty": _("without a value"),
-                "chart_other": _("other values"),
-                "chart_blank": _("(empty)"),
-                "chart_nothing": _("Nothing to draw: no row within the filters has a value here."),
-                "chart_count": _("Number of rows"),
-                "chart_gridded": _(
-                    "Too many points to show one by one: each circle gathers nearby rows."
-                ),
-                "chart_points": _("points"),
-            },
-            "has_geo": exports.has_geometry([f["name"] for f in fields]),
-            **_chart_choices(fields),
+            **explore_context(dataset, current),
         },
     )
+
+
+def explore_context(dataset: Dataset, current) -> dict:
+    """What `warehouse/_explore.html` (the preview, quick chart and map) and
+    `_explore_scripts.html` need: shared with the open data portal's dataset page."""
+    fields = tableschema.documented(current.schema, dataset.table_schema) if current else []
+    return {
+        "current": current,
+        "fields": fields,
+        # The preview's headers: the schema's titles, the column name on hover.
+        "column_titles": {f["name"]: f["title"] for f in fields if f.get("title")},
+        "primary_key": (
+            tableschema.as_table_schema(current.schema).get("primaryKey", []) if current else []
+        ),
+        "formats": ["csv", "xlsx", "json", "geojson", "parquet"],
+        "js_text": {
+            "loading": _("Loading…"),
+            "rows": _("rows"),
+            "exact": _("exactly"),
+            "estimated": _("about (estimated)"),
+            "shown": _("shown"),
+            "none": _("No row matches."),
+            "remove": _("Remove filter"),
+            "top": _("The most frequent values of"),
+            "more": _("(more values not shown)"),
+            "timed_out": _("Counting took too long; add a filter and try again."),
+            "error": _("Could not load"),
+            "chart_rows": _("rows within the filters"),
+            "chart_empty": _("without a value"),
+            "chart_other": _("other values"),
+            "chart_blank": _("(empty)"),
+            "chart_nothing": _("Nothing to draw: no row within the filters has a value here."),
+            "chart_count": _("Number of rows"),
+            "chart_gridded": _(
+                "Too many points to show one by one: each circle gathers nearby rows."
+            ),
+            "chart_points": _("points"),
+        },
+        "has_geo": exports.has_geometry([f["name"] for f in fields]),
+        **_chart_choices(fields),
+    }
 
 
 def _chart_choices(fields: list[dict]) -> dict:
