@@ -132,19 +132,17 @@ def score(scheme: Scheme, key: str, values: Mapping[str, Decimal]) -> Score:
     missing = [p.code for p in scheme.scored_inputs if p.code not in values]
     if missing:
         raise ScoringError(_("Missing values: %(codes)s") % {"codes": ", ".join(missing)})
-    contributions = {
-        p.code: values[p.code] * p.weight  # type: ignore[operator]
-        for p in scheme.scored_inputs
-    }
+    # check_weights has refused any scored part without a weight.
+    weights = {p.code: p.weight or ZERO for p in scheme.scored_inputs}
+    contributions = {code: values[code] * weight for code, weight in weights.items()}
     dti = sum(contributions.values(), ZERO)
     pillars: dict[str, Decimal] = {}
     if scheme.method == PILLARS:
         pillars = {p.code: published(values[p.key]) for p in scheme.pillars}
     else:
-        weights = {p.code: p.weight for p in scheme.scored_inputs}
         for rule in scheme.pillars:
             members = [m for m in rule.members if m in weights]
-            total = sum((weights[m] for m in members), ZERO)  # type: ignore[misc]
+            total = sum((weights[m] for m in members), ZERO)
             if total:
                 points = sum((contributions[m] for m in members), ZERO)
                 pillars[rule.code] = published(points / total)
