@@ -123,7 +123,13 @@ _provincial_mean,,0.4014,,,,https://dti.gov.vn/
 """
 
 
-def test_import_results_stores_a_year_by_former_province(tmp_path):
+@pytest.fixture
+def no_results():
+    """Start from no published results (the demo imports some; rolled back after)."""
+    PublishedResult.objects.all().delete()
+
+
+def test_import_results_stores_a_year_by_former_province(tmp_path, no_results):
     path = write(tmp_path, RESULTS_2021, "2021.csv")
     out = run("import-results", "--year", "2021", str(path))
     assert "4 mới" in out and "1 dòng bỏ qua" in out
@@ -135,18 +141,20 @@ def test_import_results_stores_a_year_by_former_province(tmp_path):
         2, D("0.5872"), D("0.6666"), D("0.5922"), D("0.5782")
     )  # fmt: skip
     assert hue.framework.code == "922" and hue.province is None
-    assert AuditEntry.objects.filter(action="dti.result.import").count() == 4
+    by_command = AuditEntry.objects.filter(actor_label="tinhso dti import-results")
+    imports = by_command.filter(action="dti.result.import")
+    assert imports.count() == 4
 
     # Importing the year again replaces, it does not duplicate.
     write(tmp_path, RESULTS_2021.replace("0.6419", "0.6420"), "2021.csv")
     again = run("import-results", "--year", "2021", str(path))
     assert "1 cập nhật" in again and "3 không đổi" in again
     assert stored.count() == 4 and stored.get(legacy_province__code="48").dti == D("0.6420")
-    [update] = AuditEntry.objects.filter(action="dti.result.update")
+    [update] = by_command.filter(action="dti.result.update")
     assert update.before == {"dti": 0.6419} and update.after == {"dti": 0.642}
 
 
-def test_import_results_refuses_an_unknown_province_and_stores_nothing(tmp_path):
+def test_import_results_refuses_an_unknown_province_and_stores_nothing(tmp_path, no_results):
     path = write(tmp_path, RESULTS_2021 + "Tỉnh Không Có,20,0.4000,,,,x\n")
     with pytest.raises(CommandError) as caught:
         run("import-results", "--year", "2021", str(path))
@@ -173,7 +181,7 @@ def test_import_results_refuses_a_year_no_framework_covers(tmp_path):
     assert "1726/QĐ-BTTTT" in str(caught.value) and "2021" in str(caught.value)
 
 
-def test_import_of_the_34_merged_units(tmp_path):
+def test_import_of_the_34_merged_units(tmp_path, no_results):
     # 2024 ranking of the 34 units: https://dantri.com.vn/khoa-hoc/ha-noi-dan-dau-ca-nuoc-ve-chi-so-chuyen-doi-so-20251021181803153.htm
     path = write(tmp_path, "province,rank,dti\nTP. Hà Nội,1,0.8241\nTP. Huế,2,0.7951\n")
     run("import-results", "--year", "2024", "--units", "new", str(path))
@@ -182,7 +190,7 @@ def test_import_of_the_34_merged_units(tmp_path):
     assert PublishedResult.objects.get(year=2024, province__code="46").rank == 2
 
 
-def test_the_merger_rule_reproduces_merged_da_nang_2024(tmp_path):
+def test_the_merger_rule_reproduces_merged_da_nang_2024(tmp_path, no_results):
     # 2024 (405/QĐ-BKHCN), 63-province ranking: former Đà Nẵng 0.8335, Quảng Nam 0.5803;
     # merged Đà Nẵng published at 0.7069 = (0.8335 + 0.5803) / 2. Sources:
     # https://demo1022.hasontech.vn/?p=3843 (copy of an en.baodanang.vn article) and

@@ -106,3 +106,12 @@ def test_the_admin_edits_405_weights_only(admin_client):
     shipped.refresh_from_db()
     assert shipped.weight == D("0.1")
     assert admin_client.get("/admin/dti/framework/").status_code == 200
+
+
+@pytest.mark.parametrize(
+    "model",
+    ["framework", "mainindex", "component", "publishedresult", "assessment", "assessmentvalue"],
+)
+def test_the_admin_lists_every_dti_model(admin_client, model):
+    # Pillars are shown inside their framework.
+    assert admin_client.get(f"/admin/dti/{model}/").status_code == 200

@@ -14,9 +14,11 @@ from tinhso.dti.scoring import (
     ScoringError,
     merge,
     parse_value,
+    places_up,
     published,
     rank_scores,
     score,
+    what_if,
 )
 
 FOUNDATION = ["nhan_thuc_so", "the_che_so", "ha_tang_so", "nhan_luc_so", "an_toan_thong_tin_mang"]
@@ -138,3 +140,47 @@ def test_values_outside_zero_to_one_are_refused(raw):
 
 def test_a_vietnamese_decimal_comma_is_read():
     assert parse_value("0,8575") == D("0.8575")
+
+
+def _da_nang_2022() -> dict:
+    # Published main indices of Đà Nẵng 2022 (https://dti.gov.vn/xep-hang-2022); DTI 0.8002.
+    foundation = ["1.0000", "0.9000", "0.8253", "0.8487", "0.7578"]
+    return dict(zip(FOUNDATION, map(D, foundation), strict=True)) | {
+        "hoat_dong_chinh_quyen_so": D("0.8575"),
+        "hoat_dong_kinh_te_so": D("0.7836"),
+        "hoat_dong_xa_hoi_so": D("0.5197"),
+    }
+
+
+def test_what_if_raises_the_heaviest_indices_first():
+    # From Đà Nẵng's 2022 indices (0.8002) to its 2023 DTI, 0.8340 (baomoi.net.vn, see the
+    # reference): digital-government activity (weight 0.2) up to 1, then the rest from the
+    # first 0.15-weighted index.
+    plan = what_if(SCHEME_922, _da_nang_2022(), D("0.8340"))
+    assert plan.raises == {
+        "hoat_dong_chinh_quyen_so": D("0.1425"),
+        "hoat_dong_kinh_te_so": D("0.0352"),
+    }
+    assert plan.dti == D("0.8340") and plan.values["hoat_dong_chinh_quyen_so"] == 1
+    # One step less on the second index would fall short: the raise is the smallest.
+    short = _da_nang_2022() | {
+        "hoat_dong_chinh_quyen_so": D("1"),
+        "hoat_dong_kinh_te_so": D("0.7836") + D("0.0351"),
+    }
+    assert score(SCHEME_922, "x", short).dti < D("0.8340")
+    # The same gain from a lower-weight foundation index costs more change.
+    assert plan.total < D("0.033775") / D("0.1")
+
+
+def test_what_if_says_when_a_target_is_out_of_reach():
+    with pytest.raises(ScoringError):
+        what_if(SCHEME_922, _da_nang_2022(), D("1.0001"))
+    assert what_if(SCHEME_922, _da_nang_2022(), D("0.8002")).raises == {}
+
+
+def test_places_up_finds_the_dti_of_the_place_to_reach():
+    ranking = [Score("A", D("0.9")), Score("B", D("0.8")), Score("C", D("0.8")),
+               Score("D", D("0.7")), Score("us", D("0.6"))]  # fmt: skip
+    assert places_up(ranking, "us", 1) == D("0.7")
+    assert places_up(ranking, "us", 2) == D("0.8")  # B and C share the 2nd place
+    assert places_up(ranking, "us", 10) == D("0.9")

@@ -173,7 +173,7 @@ def import_results(
     require_results_importer(actor)
     created = updated = unchanged = 0
     for row in rows:
-        key = (
+        key: dict[str, Province | LegacyProvince | None] = (
             {"province": row.province}
             if row.province is not None
             else {"legacy_province": row.legacy_province}

@@ -21,7 +21,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+from decimal import ROUND_CEILING, ROUND_HALF_UP, Decimal, InvalidOperation
 
 from django.utils.translation import gettext as _
 
@@ -132,19 +132,17 @@ def score(scheme: Scheme, key: str, values: Mapping[str, Decimal]) -> Score:
     missing = [p.code for p in scheme.scored_inputs if p.code not in values]
     if missing:
         raise ScoringError(_("Missing values: %(codes)s") % {"codes": ", ".join(missing)})
-    contributions = {
-        p.code: values[p.code] * p.weight  # type: ignore[operator]
-        for p in scheme.scored_inputs
-    }
+    # check_weights has refused any scored part without a weight.
+    weights = {p.code: p.weight or ZERO for p in scheme.scored_inputs}
+    contributions = {code: values[code] * weight for code, weight in weights.items()}
     dti = sum(contributions.values(), ZERO)
     pillars: dict[str, Decimal] = {}
     if scheme.method == PILLARS:
         pillars = {p.code: published(values[p.key]) for p in scheme.pillars}
     else:
-        weights = {p.code: p.weight for p in scheme.scored_inputs}
         for rule in scheme.pillars:
             members = [m for m in rule.members if m in weights]
-            total = sum((weights[m] for m in members), ZERO)  # type: ignore[misc]
+            total = sum((weights[m] for m in members), ZERO)
             if total:
                 points = sum((contributions[m] for m in members), ZERO)
                 pillars[rule.code] = published(points / total)
@@ -185,3 +183,63 @@ def merge(former: Sequence[Mapping[str, Decimal]]) -> dict[str, Decimal]:
     common = set(former[0]).intersection(*former[1:])
     count = Decimal(len(former))
     return {code: sum((values[code] for values in former), ZERO) / count for code in sorted(common)}
+
+
+@dataclass(frozen=True)
+class WhatIf:
+    """The smallest raise of main indices that lifts a DTI to `target`: how much each index
+    goes up (on 0–1, four decimals), the new values, and the DTI they give."""
+
+    target: Decimal
+    raises: dict[str, Decimal]
+    values: dict[str, Decimal]
+    dti: Decimal
+
+    @property
+    def total(self) -> Decimal:
+        return sum(self.raises.values(), ZERO)
+
+
+def what_if(scheme: Scheme, values: Mapping[str, Decimal], target: Decimal) -> WhatIf:
+    """Which main indices, raised by how much, bring the published DTI to at least `target`
+    with the smallest total change of the indices.
+
+    DTI = Σ wᵢ·indexᵢ with each index at most 1, so a unit of change buys most where the
+    weight is highest: raising the heaviest indices first, each up to 1, is the optimum
+    (a fractional knapsack). Raises are rounded up to the fourth decimal, as values are
+    entered. Refuses when even every index at 1 would not reach the target."""
+    scheme.check_weights()
+    weights: dict[str, Decimal] = {p.code: p.weight or ZERO for p in scheme.scored_inputs}
+    order = sorted(weights, key=lambda code: (-weights[code], code))
+    current = sum((values[code] * weights[code] for code in order), ZERO)
+    # published(x) >= target exactly when x >= target - half a unit of the fourth decimal.
+    gap = target - PLACES / 2 - current
+    raises: dict[str, Decimal] = {}
+    for code in order:
+        if gap <= 0:
+            break
+        headroom = ONE - values[code]
+        if headroom <= 0:
+            continue
+        step = min(headroom, (gap / weights[code]).quantize(PLACES, rounding=ROUND_CEILING))
+        raises[code] = step
+        gap -= step * weights[code]
+    if gap > 0:
+        raise ScoringError(
+            _("Even with every main index at 1, the DTI cannot reach %(target)s.")
+            % {"target": target}
+        )
+    new_values = {code: values[code] + raises.get(code, ZERO) for code in values}
+    return WhatIf(target, raises, new_values, score(scheme, "", new_values).dti)
+
+
+def places_up(scores: Sequence[Score], key: str, places: int) -> Decimal:
+    """The published DTI that lifts `key` `places` places in a ranking (its rank shared
+    with the unit it reaches counts as reached): the DTI of the unit now ranked there."""
+    ranked = rank_scores(list(scores))
+    mine = next(s for s in ranked if s.key == key)
+    goal = max(1, (mine.rank or 1) - places)
+    above = [s for s in ranked if s.rank is not None and s.rank <= goal and s.key != key]
+    if not above:
+        return mine.dti
+    return min(s.dti for s in above)
