@@ -123,12 +123,11 @@ def read_values(path: Path, scheme: Scheme) -> list[ScoreRow]:
             raise _at(line, province_column, _("no province name"))
         key = compact_key(name)
         if key in seen:
-            raise FileRefused(
-                _("Row %(line)s: “%(name)s” is already on row %(first)s (one row per province).")
-                % {"line": line, "name": name, "first": seen[key]},
-                line=line,
-                column=province_column,
-            )
+            problem = _("“%(name)s” is already on row %(first)s (one row per province)") % {
+                "name": name,
+                "first": seen[key],
+            }
+            raise _at(line, province_column, problem)
         seen[key] = line
         values = {}
         for code in required:
@@ -237,12 +236,11 @@ def read_results(path: Path, scheme: Scheme, *, units: str) -> tuple[list[Result
             problem = _("“%(name)s” is not one of %(which)s") % {"name": name, "which": which}
             raise _at(line, province_column, problem)
         if unit.pk in seen:
-            raise FileRefused(
-                _("Row %(line)s: “%(name)s” is already on row %(first)s (one row per province).")
-                % {"line": line, "name": name, "first": seen[unit.pk]},
-                line=line,
-                column=province_column,
-            )
+            problem = _("“%(name)s” is already on row %(first)s (one row per province)") % {
+                "name": name,
+                "first": seen[unit.pk],
+            }
+            raise _at(line, province_column, problem)
         seen[unit.pk] = line
         out.append(
             ResultRow(

@@ -13,13 +13,14 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from tinhso.units.models import LegacyProvince, Province
 
 
 class FrameworkStatus(models.TextChoices):
     DRAFT = "draft", _("Draft")
-    PUBLISHED = "published", _("Published")
+    PUBLISHED = "published", pgettext_lazy("framework status", "Published")
 
 
 class ScoringMethod(models.TextChoices):
