@@ -81,6 +81,7 @@ INSTALLED_APPS = [
     "tinhso.sensors",
     "tinhso.ioc",
     "tinhso.portal",
+    "tinhso.roadmap",
     "tinhso.site",
 ]
 

@@ -20,6 +20,7 @@ DEMO_STEPS = [
     "tinhso.warehouse.demo",
     "tinhso.sensors.demo",
     "tinhso.ioc.demo",
+    "tinhso.roadmap.demo",
 ]
 
 
