@@ -43,7 +43,7 @@ def plan_rows(tasks: QuerySet[Task], today: dt.date) -> tuple[list[str], list[li
                 task.start,
                 task.due,
                 int(task.budget) if task.budget is not None else None,
-                TaskStatus(task.status).label,
+                str(TaskStatus(task.status).label),
                 task.progress,
                 _("yes") if task.is_overdue(today) else "",
                 "; ".join(i.name for i in task.indicators.all()),

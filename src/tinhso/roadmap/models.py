@@ -9,6 +9,7 @@ from django.conf import settings
 from django.core.validators import MaxValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class Plan(models.Model):
@@ -30,10 +31,10 @@ class Plan(models.Model):
 
 
 class TaskStatus(models.TextChoices):
-    NOT_STARTED = "not_started", _("Not started")
-    IN_PROGRESS = "in_progress", _("In progress")
-    DONE = "done", _("Done")
-    PAUSED = "paused", _("Paused")
+    NOT_STARTED = "not_started", pgettext_lazy("task status", "Not started")
+    IN_PROGRESS = "in_progress", pgettext_lazy("task status", "In progress")
+    DONE = "done", pgettext_lazy("task status", "Done")
+    PAUSED = "paused", pgettext_lazy("task status", "Paused")
 
 
 class TaskQuerySet(models.QuerySet):
