@@ -61,7 +61,7 @@ def plan(request: HttpRequest) -> HttpResponse:
     if chosen_plan is not None:
         every = access.tasks_for_viewer(actor).filter(plan=chosen_plan)
         tasks, chosen = _filtered(every, request, today)
-        tasks = list(tasks.prefetch_related("communes"))
+        tasks = list(tasks)
         context.update(
             tasks=tasks,
             chosen=chosen,
