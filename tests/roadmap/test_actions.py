@@ -89,6 +89,18 @@ def test_the_owner_agency_updates_its_task_and_another_agency_cannot(make_task):
     assert task.status == TaskStatus.IN_PROGRESS
 
 
+def test_the_owner_agency_cannot_move_its_due_day_or_set_its_progress(make_task):
+    task = make_task()
+    handler = as_user("demo.handler")
+    with pytest.raises(AccessDenied):
+        actions.update_task(handler, task, due=dt.date(2027, 12, 31))
+    with pytest.raises(AccessDenied):
+        actions.update_task(handler, task, progress=90)
+    actions.update_task(as_user("demo.supervisor"), task, due=dt.date(2027, 12, 31))
+    task.refresh_from_db()
+    assert task.due == dt.date(2027, 12, 31)
+
+
 def test_only_the_secretariat_hands_a_task_to_another_agency(make_task):
     from tinhso.agencies.models import Agency
 

@@ -30,6 +30,9 @@ TASK_FIELDS = {
     "evidence_url",
 }
 TASK_LINKS = {"co_agencies", "communes", "indicators"}
+# What the owner agency changes itself; the rest (dates, budget, owner, progress outside a
+# report...) is the secretariat's, so a due day never moves without the committee.
+OWNER_FIELDS = {"status", "evidence_text", "evidence_url"}
 
 
 def first_of_month(day: dt.date) -> dt.date:
@@ -101,13 +104,13 @@ def create_task(actor: Actor, plan: Plan, **fields: Any) -> Task:
 
 @transaction.atomic
 def update_task(actor: Actor, task: Task, **fields: Any) -> Task:
-    """Change a task: its owner agency's staff or the secretariat. Only the secretariat
-    hands a task to another agency."""
+    """Change a task: its owner agency's staff its status and evidence, the secretariat
+    anything (its dates, budget, links, or handing it to another agency)."""
     task = access.task_for_editor(actor, task.pk)
     unknown = set(fields) - TASK_FIELDS - TASK_LINKS
     if unknown:
         raise TypeError(f"unknown task fields: {sorted(unknown)}")
-    if "owner" in fields and fields["owner"].pk != task.owner_id:
+    if set(fields) - OWNER_FIELDS:
         access.require_secretariat(actor)
     before = {**snapshot(task), **_links(task)}
     links = {name: fields.pop(name) for name in list(fields) if name in TASK_LINKS}
