@@ -468,6 +468,12 @@ PAGES: dict[str, Row] = {
     "roadmap_plan": Row("GET", fixed("/roadmap/"), signed_in),
     "roadmap_plan_xlsx": Row("GET", fixed("/roadmap/plan.xlsx"), signed_in),
     "roadmap_task": Row("GET", lambda w, o: f"/roadmap/tasks/{w.roadmap['task']}/", signed_in),
+    "roadmap_task_update": Row(
+        "POST",
+        lambda w, o: f"/roadmap/tasks/{w.roadmap['task']}/update/",
+        lambda w, a, o: roadmap_editor(w, a),
+        data=lambda w, o: {"status": "in_progress", "due": "2030-12-31"},
+    ),
     "roadmap_report_submit": Row(
         "POST",
         lambda w, o: f"/roadmap/tasks/{w.roadmap['task']}/report/",

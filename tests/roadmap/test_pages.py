@@ -184,3 +184,43 @@ def test_staff_see_the_roadmap_in_the_navigation(client):
     assert 'href="/roadmap/"' in page
     client.logout()
     assert 'href="/roadmap/"' not in client.get("/").content.decode()
+
+
+def test_the_owner_agency_keeps_status_and_evidence_up_to_date_on_the_page(client, make_task):
+    task = make_task()
+    handler = signed_in(client, "demo.handler")
+    page = handler.get(f"/roadmap/tasks/{task.pk}/").content.decode()
+    assert 'id="update-form"' in page and 'name="due"' not in page
+    response = handler.post(
+        f"/roadmap/tasks/{task.pk}/update/",
+        {
+            "status": "in_progress",
+            "evidence_text": "Biên bản",
+            "evidence_url": "",
+            "due": "2031-01-01",
+        },
+    )
+    assert response.status_code == 302
+    task.refresh_from_db()
+    assert (task.status, task.evidence_text, task.due) == (
+        "in_progress",
+        "Biên bản",
+        dt.date(2026, 12, 31),
+    )
+    client.logout()
+    secretariat = signed_in(client, "demo.supervisor")
+    assert 'name="due"' in secretariat.get(f"/roadmap/tasks/{task.pk}/").content.decode()
+    secretariat.post(
+        f"/roadmap/tasks/{task.pk}/update/",
+        {"status": "in_progress", "evidence_text": "Biên bản", "due": "2026-11-30"},
+    )
+    task.refresh_from_db()
+    assert task.due == dt.date(2026, 11, 30)
+    # another agency: refused, nothing changed
+    client.logout()
+    steward = signed_in(client, "demo.steward")
+    assert 'id="update-form"' not in steward.get(f"/roadmap/tasks/{task.pk}/").content.decode()
+    refused = steward.post(f"/roadmap/tasks/{task.pk}/update/", {"status": "done"})
+    assert refused.status_code == 403
+    task.refresh_from_db()
+    assert task.status == "in_progress"

@@ -52,7 +52,7 @@ class Task(models.Model):
     goal = models.TextField(_("goal"), blank=True)
     owner = models.ForeignKey(
         "agencies.Agency",
-        verbose_name=_("owner agency"),
+        verbose_name=pgettext_lazy("roadmap", "owner agency"),
         on_delete=models.PROTECT,
         related_name="roadmap_tasks",
     )
@@ -65,7 +65,7 @@ class Task(models.Model):
     communes = models.ManyToManyField(
         "units.Commune", verbose_name=_("communes"), blank=True, related_name="roadmap_tasks"
     )
-    start = models.DateField(_("start"))
+    start = models.DateField(pgettext_lazy("roadmap", "start"))
     due = models.DateField(_("due"))
     budget = models.DecimalField(
         _("budget (VND)"), max_digits=18, decimal_places=0, null=True, blank=True
@@ -89,7 +89,7 @@ class Task(models.Model):
 
     class Meta:
         ordering = ["due", "pk"]
-        verbose_name = _("task")
+        verbose_name = pgettext_lazy("roadmap", "task")
         verbose_name_plural = _("tasks")
         constraints = [
             models.CheckConstraint(

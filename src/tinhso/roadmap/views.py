@@ -16,7 +16,7 @@ from tinhso.core.actors import Actor, actor_from_request
 from tinhso.core.exports import xlsx_response
 from tinhso.roadmap import access, actions, followup
 from tinhso.roadmap.export import plan_rows
-from tinhso.roadmap.forms import ProgressReportForm
+from tinhso.roadmap.forms import ProgressReportForm, TaskUpdateForm
 from tinhso.roadmap.gantt import gantt
 from tinhso.roadmap.models import Plan, ReportState, Task, TaskStatus
 
@@ -95,16 +95,30 @@ def task(request: HttpRequest, task_id: int) -> HttpResponse:
         found = access.task_for_viewer(actor, task_id)
     except NotFound as exc:
         raise Http404(exc.message) from exc
-    return _task_page(request, actor, found, None)
+    return _task_page(request, actor, found)
 
 
 def _task_page(
-    request: HttpRequest, actor: Actor, found: Task, form: ProgressReportForm | None
+    request: HttpRequest,
+    actor: Actor,
+    found: Task,
+    form: ProgressReportForm | None = None,
+    update_form: TaskUpdateForm | None = None,
 ) -> HttpResponse:
     today = timezone.localdate()
-    if form is None and access.can_edit(actor, found):
-        form = ProgressReportForm(
+    secretariat = access.is_secretariat(actor)
+    if access.can_edit(actor, found):
+        form = form or ProgressReportForm(
             initial={"month": actions.first_of_month(today), "progress": found.progress}
+        )
+        update_form = update_form or TaskUpdateForm(
+            secretariat=secretariat,
+            initial={
+                "status": found.status,
+                "evidence_text": found.evidence_text,
+                "evidence_url": found.evidence_url,
+                "due": found.due,
+            },
         )
     reports = found.reports.select_related("submitted_by", "decided_by")
     return render(
@@ -117,7 +131,8 @@ def _task_page(
             "indicators": found.indicators.all(),
             "reports": reports,
             "form": form,
-            "secretariat": access.is_secretariat(actor),
+            "update_form": update_form,
+            "secretariat": secretariat,
             "overdue": found.is_overdue(today),
             "submitted": ReportState.SUBMITTED,
         },
@@ -150,6 +165,29 @@ def submit(request: HttpRequest, task_id: int) -> HttpResponse:
             messages.success(request, _("The progress report was sent to the secretariat."))
             return redirect("roadmap_task", task_id=found.pk)
     return _task_page(request, actor, found, form)
+
+
+@require_POST
+def update(request: HttpRequest, task_id: int) -> HttpResponse:
+    """The task's status and evidence (its owner agency), and its due day (the
+    secretariat)."""
+    actor = actor_from_request(request)
+    try:
+        found = access.task_for_editor(actor, task_id)
+    except NotFound as exc:
+        raise Http404(exc.message) from exc
+    form = TaskUpdateForm(request.POST, secretariat=access.is_secretariat(actor))
+    if form.is_valid():
+        changes = {k: v for k, v in form.cleaned_data.items() if getattr(found, k) != v}
+        try:
+            if changes:
+                actions.update_task(actor, found, **changes)
+        except ValueError as exc:
+            form.add_error(None, str(exc))
+        else:
+            messages.success(request, _("The task was updated."))
+            return redirect("roadmap_task", task_id=found.pk)
+    return _task_page(request, actor, found, update_form=form)
 
 
 @require_POST
