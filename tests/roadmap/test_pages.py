@@ -133,10 +133,11 @@ def test_the_plan_as_xlsx_has_every_task(client):
 
 
 def test_the_owner_agency_reports_and_the_secretariat_approves_on_the_page(client, make_task):
-    task = make_task(start=dt.date(2024, 1, 1), due=dt.date(2030, 12, 31))
+    task = make_task(start=dt.date(2024, 1, 1), due=dt.date(2030, 12, 31), budget=1_250_000_000)
     handler = signed_in(client, "demo.handler")
     page = handler.get(f"/roadmap/tasks/{task.pk}/").content.decode()
-    assert 'id="report-form"' in page and "roadmap_report_decide" not in page
+    assert 'id="report-form"' in page and "/decide/" not in page
+    assert 'id="task-budget">1.250.000.000<' in page
     month = timezone.localdate().strftime("%Y-%m")
     response = handler.post(
         f"/roadmap/tasks/{task.pk}/report/",

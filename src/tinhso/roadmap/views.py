@@ -21,6 +21,12 @@ from tinhso.roadmap.gantt import gantt
 from tinhso.roadmap.models import Plan, ReportState, Task, TaskStatus
 
 
+def vnd(amount) -> str:
+    """An amount of đồng with dots between the thousands, as Vietnamese writes it (the
+    locale's number format does not group)."""
+    return "" if amount is None else f"{int(amount):,}".replace(",", ".")
+
+
 def _plan(actor: Actor, request: HttpRequest) -> tuple[QuerySet[Plan], Plan | None]:
     plans = access.plans_for_viewer(actor)
     chosen = request.GET.get("plan") or ""
@@ -132,6 +138,7 @@ def _task_page(
             "reports": reports,
             "form": form,
             "update_form": update_form,
+            "budget": vnd(found.budget),
             "secretariat": secretariat,
             "overdue": found.is_overdue(today),
             "submitted": ReportState.SUBMITTED,
