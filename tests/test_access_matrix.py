@@ -164,6 +164,7 @@ def world(db, tmp_path, token_for, settings) -> World:
         ),
     )[0].device_id
     w.ioc = ioc_world(system, skhcn, commune)
+    w.roadmap = roadmap_world(system, sxd, commune)
     token_for("demo.leader", "a token of the leader's")
     w.leader_token_id = ApiToken.objects.filter(user__username="demo.leader").latest("id").pk
     return w
@@ -204,6 +205,36 @@ def ioc_world(system, agency, commune) -> dict:
         "alert": alert.pk,
         "report": report.pk,
     }
+
+
+def roadmap_world(system, agency, commune) -> dict:
+    """A task of the Sở Xây dựng (demo.handler's agency) with a report waiting."""
+    import datetime as dt
+
+    from tinhso.roadmap import actions as roadmap_actions
+
+    plan = roadmap_actions.create_plan(
+        system, name="m-plan", period_start=dt.date(2024, 1, 1), period_end=dt.date(2030, 12, 31)
+    )
+    task = roadmap_actions.create_task(
+        system,
+        plan,
+        title="m-task",
+        owner=agency,
+        communes=[commune],
+        start=dt.date(2024, 1, 1),
+        due=dt.date(2030, 12, 31),
+    )
+    report = roadmap_actions.submit_report(
+        system, task, month=dt.date(2024, 3, 1), progress=10, text="m-report"
+    )
+    return {"plan": plan.pk, "task": task.pk, "report": report.pk}
+
+
+def roadmap_editor(w: World, actor: str) -> str:
+    """The task's owner agency (the Sở Xây dựng) and the secretariat (supervisors)."""
+    sxd = Agency.objects.get(code="SXD").pk
+    return guarded(actor, w.agency_of.get(actor) == sxd or has(actor, "supervisor"))
 
 
 # --- who may see what -------------------------------------------------------------------
@@ -433,6 +464,27 @@ PAGES: dict[str, Row] = {
             else guarded(a, has(a, "supervisor") or (has(a, "handler") and sees_report(w, a, o)))
         ),
         ("assigned", "received"),
+    ),
+    "roadmap_plan": Row("GET", fixed("/roadmap/"), signed_in),
+    "roadmap_plan_xlsx": Row("GET", fixed("/roadmap/plan.xlsx"), signed_in),
+    "roadmap_task": Row("GET", lambda w, o: f"/roadmap/tasks/{w.roadmap['task']}/", signed_in),
+    "roadmap_task_update": Row(
+        "POST",
+        lambda w, o: f"/roadmap/tasks/{w.roadmap['task']}/update/",
+        lambda w, a, o: roadmap_editor(w, a),
+        data=lambda w, o: {"status": "in_progress", "due": "2030-12-31"},
+    ),
+    "roadmap_report_submit": Row(
+        "POST",
+        lambda w, o: f"/roadmap/tasks/{w.roadmap['task']}/report/",
+        lambda w, a, o: roadmap_editor(w, a),
+        data=lambda w, o: {"month": "2024-04", "progress": "20", "text": "x"},
+    ),
+    "roadmap_report_decide": Row(
+        "POST",
+        lambda w, o: f"/roadmap/reports/{w.roadmap['report']}/decide/",
+        lambda w, a, o: guarded(a, has(a, "supervisor")),
+        data=lambda w, o: {"decision": "approve"},
     ),
     "ioc_overview": Row("GET", fixed("/ioc/"), lambda w, a, o: ioc_viewer(a)),
     "ioc_live": Row("GET", fixed("/ioc/live/"), lambda w, a, o: ioc_viewer(a)),

@@ -82,6 +82,7 @@ INSTALLED_APPS = [
     "tinhso.ioc",
     "tinhso.portal",
     "tinhso.dti",
+    "tinhso.roadmap",
     "tinhso.site",
 ]
 

@@ -21,6 +21,7 @@ DEMO_STEPS = [
     "tinhso.sensors.demo",
     "tinhso.ioc.demo",
     "tinhso.dti.demo",
+    "tinhso.roadmap.demo",
 ]
 
 

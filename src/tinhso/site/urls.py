@@ -28,6 +28,7 @@ urlpatterns = [
     path("feedback/", include("tinhso.feedback.urls")),
     path("data/", include("tinhso.warehouse.urls")),
     path("ioc/", include("tinhso.ioc.urls")),
+    path("roadmap/", include("tinhso.roadmap.urls")),
     path("open311/v2/", include("tinhso.feedback.open311")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),

@@ -1,0 +1,12 @@
+from django.urls import path
+
+from tinhso.roadmap import views
+
+urlpatterns = [
+    path("", views.plan, name="roadmap_plan"),
+    path("plan.xlsx", views.plan_xlsx, name="roadmap_plan_xlsx"),
+    path("tasks/<int:task_id>/", views.task, name="roadmap_task"),
+    path("tasks/<int:task_id>/update/", views.update, name="roadmap_task_update"),
+    path("tasks/<int:task_id>/report/", views.submit, name="roadmap_report_submit"),
+    path("reports/<int:report_id>/decide/", views.decide, name="roadmap_report_decide"),
+]
