@@ -272,36 +272,46 @@ def run(base: QuerySet[Dataset], data: dict) -> tuple[Found, int, int, str]:
             default=Value(1),
             output_field=IntegerField(),
         )
-    ids = list(
+    fields = _facet_fields(data)
+    wanted = [f for f in fields if f in FACET_COLUMNS]
+    # One scan of what matched, in order, with the facet columns beside each id: the page
+    # is a slice of it, the count its length, the facets its columns (docs/performance.md:
+    # three scans and a Counter update per row cost five times as much at 10,000 datasets).
+    found_rows = list(
         matched.annotate(score=score)
         .order_by(*order)
-        .values_list("pk", flat=True)[start : start + rows]
-        if rows
-        else []
+        .values_list("pk", *[FACET_COLUMNS[f] for f in wanted])
     )
+    ids = [row[0] for row in found_rows[start : start + rows]]
     by_pk = Dataset.objects.select_related("owner").in_bulk(ids)
-    count = matched.count()
-    facets, titles = _facets(matched, data)
-    return Found(count, [by_pk[pk] for pk in ids], facets, titles, matched), rows, start, sort
+    columns = list(zip(*found_rows, strict=True)) if found_rows else [()] * (1 + len(wanted))
+    facets, titles = _facets(fields, dict(zip(wanted, columns[1:], strict=True)), data)
+    found = Found(len(found_rows), [by_pk[pk] for pk in ids], facets, titles, matched)
+    return found, rows, start, sort
 
 
-def _facets(matched: QuerySet[Dataset], data: dict) -> tuple[dict[str, Counter], dict]:
+def _facet_fields(data: dict) -> list[str]:
     if str(data.get("facet", "true")).lower() == "false":
-        return {}, {}
-    fields = _list(data.get("facet.field") or [])
+        return []
+    return _list(data.get("facet.field") or [])
+
+
+def _facets(
+    fields: list[str], columns: dict[str, tuple], data: dict
+) -> tuple[dict[str, Counter], dict]:
+    """The counts of each facet field over the matched datasets, from their columns: the
+    owner and licence as they are, the entry's barred strings (`|educ|envi|`) joined and
+    split once — no JSON decoding, no Python loop per dataset."""
     if not fields:
         return {}, {}
     counts: dict[str, Counter] = {f: Counter() for f in fields}
     titles: dict[str, dict[str, str]] = {f: {} for f in fields}
-    # The entry's barred strings, not the JSON fields: no decoding, one pass in Python.
-    wanted = [f for f in fields if f in FACET_COLUMNS]
-    if wanted:
-        for row in matched.values_list(*[FACET_COLUMNS[f] for f in wanted]):
-            for field, value in zip(wanted, row, strict=True):
-                if field in ("organization", "license_id"):
-                    counts[field][value] += 1
-                else:
-                    counts[field].update(v for v in (value or "").split("|") if v)
+    for field, values in columns.items():
+        if field in ("organization", "license_id"):
+            counts[field] = Counter(values)
+        else:
+            counts[field] = Counter("|".join(v for v in values if v).split("|"))
+            counts[field].pop("", None)
     if "organization" in counts:
         agencies = Agency.objects.filter(pk__in=list(counts["organization"]))
         names = {a.pk: (a.code.lower(), a.name) for a in agencies}

@@ -141,6 +141,8 @@ class Dataset(models.Model):
         ordering = ["title"]
         verbose_name = _("dataset")
         verbose_name_plural = _("datasets")
+        # The portal asks for the latest change before each search (portal/index.py).
+        indexes = [models.Index(fields=["updated_at"], name="dataset_updated_idx")]
 
     def __str__(self) -> str:
         return self.title
