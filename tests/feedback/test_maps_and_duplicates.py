@@ -169,3 +169,37 @@ def test_a_duplicate_is_near_and_similar_both(new_report, commune_field, tan_an)
     kept = len(duplicates.VECTORS._rows)
     duplicates.find("Rác bốc mùi bên đường Hùng Vương.", field=commune_field, **here)
     assert len(duplicates.VECTORS._rows) == kept  # the open reports' vectors were kept
+
+
+def test_every_open_report_near_it_is_compared(new_report, commune_field, tan_an):
+    """No cap on the candidates: with 700 other open reports in the commune, the one that
+    is the same problem is found wherever it stands among them."""
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from tinhso.feedback import duplicates
+
+    now = timezone.now()
+    Report.objects.bulk_create(
+        Report(
+            code=f"PA-TEST-{i:05d}",
+            text=f"Đèn đường số {i} ở khu phố {i % 40} không sáng.",
+            field=commune_field,
+            field_confirmed=True,
+            status=Status.IN_PROGRESS,
+            commune=tan_an,
+            deadline=now + dt.timedelta(days=5),
+        )
+        for i in range(700)
+    )
+    same = new_report(text="Cống thoát nước trước trường tiểu học bị nghẹt, nước tràn.")
+    same.field = commune_field
+    same.commune = tan_an
+    same.save()
+    duplicates.VECTORS.forget()
+    found = duplicates.find(
+        "Cống thoát nước trước trường tiểu học bị nghẹt.", field=commune_field, commune=tan_an
+    )
+    assert [c.report.code for c in found] == [same.code]
+    assert found[0].report.commune == tan_an  # a whole report, as the pages use it
