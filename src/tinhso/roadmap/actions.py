@@ -29,7 +29,7 @@ TASK_FIELDS = {
     "evidence_text",
     "evidence_url",
 }
-TASK_LINKS = {"co_agencies", "communes", "indicators"}
+TASK_LINKS = {"co_agencies", "communes", "indicators", "main_indices"}
 # What the owner agency changes itself; the rest (dates, budget, owner, progress outside a
 # report...) is the secretariat's, so a due day never moves without the committee.
 OWNER_FIELDS = {"status", "evidence_text", "evidence_url"}

@@ -15,6 +15,7 @@ from tinhso.core.access import NotFound
 from tinhso.core.actors import Actor, actor_from_request
 from tinhso.core.exports import xlsx_response
 from tinhso.roadmap import access, actions, followup
+from tinhso.roadmap import monthly as monthly_report
 from tinhso.roadmap.export import plan_rows
 from tinhso.roadmap.forms import ProgressReportForm, TaskUpdateForm
 from tinhso.roadmap.gantt import gantt
@@ -79,6 +80,7 @@ def plan(request: HttpRequest) -> HttpResponse:
             gantt=gantt(tasks, today),
             statuses=TaskStatus.choices,
             overdue_ids={t.pk for t in tasks if t.is_overdue(today)},
+            report_month=actions.first_of_month(today).strftime("%Y-%m"),
         )
     return render(request, "roadmap/plan.html", context)
 
@@ -91,6 +93,28 @@ def plan_xlsx(request: HttpRequest) -> HttpResponse:
     tasks = access.tasks_for_viewer(actor).filter(plan=chosen_plan)
     header, rows = plan_rows(tasks, timezone.localdate())
     return xlsx_response(f"ke-hoach-{chosen_plan.pk}", chosen_plan.name, header, rows)
+
+
+def monthly(request: HttpRequest, month: str, fmt: str) -> HttpResponse:
+    """The committee's monthly report of the plan (`?plan=<id>`), as PDF or XLSX."""
+    actor = actor_from_request(request)
+    _plans, chosen_plan = _plan(actor, request)
+    if chosen_plan is None:
+        raise Http404(_("No plan yet."))
+    try:
+        first = monthly_report.parse_month(month)
+    except ValueError as exc:
+        raise Http404(_("No such month.")) from exc
+    report = monthly_report.build(chosen_plan, access.tasks_for_viewer(actor), first)
+    if fmt == "pdf":
+        body, kind = monthly_report.pdf(report), "application/pdf"
+    else:
+        body = monthly_report.xlsx(report)
+        kind = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    response = HttpResponse(body, content_type=kind)
+    name = f"bao-cao-thang-{first:%Y-%m}-ke-hoach-{chosen_plan.pk}.{fmt}"
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    return response
 
 
 def task(request: HttpRequest, task_id: int) -> HttpResponse:
@@ -135,6 +159,7 @@ def _task_page(
             "co_agencies": found.co_agencies.all(),
             "communes": found.communes.all(),
             "indicators": found.indicators.all(),
+            "main_indices": found.main_indices.select_related("framework"),
             "reports": reports,
             "form": form,
             "update_form": update_form,
