@@ -14,7 +14,14 @@ from django.utils.translation import gettext as _
 from tinhso.core.actions import record, snapshot
 from tinhso.core.actors import Actor
 from tinhso.roadmap import access
-from tinhso.roadmap.models import Plan, ProgressReport, ReportState, Task, TaskStatus
+from tinhso.roadmap.models import (
+    Plan,
+    ProgressReport,
+    ReminderNotice,
+    ReportState,
+    Task,
+    TaskStatus,
+)
 
 # Task fields an `update_task` may change; the many-to-many ones are given as iterables.
 TASK_FIELDS = {
@@ -218,3 +225,21 @@ def _follow(actor: Actor, report: ProgressReport) -> None:
     after = snapshot(task, watched)
     if after != before:
         record(actor, "roadmap.follow_report", task, before=before, after=after)
+
+
+def record_reminder(
+    actor: Actor, task: Task, *, month: dt.date, recipients: int, now: dt.datetime | None = None
+) -> ReminderNotice | None:
+    """Claim the reminder of `task` for `month`: None when it was sent already. Its audit
+    entry counts the recipients and never names their addresses. Run by the platform."""
+    if not actor.is_system:
+        raise PermissionError("reminders are sent by the platform")
+    notice, created = ReminderNotice.objects.get_or_create(
+        task=task,
+        month=first_of_month(month),
+        defaults={"recipients": recipients, "sent_at": now or timezone.now()},
+    )
+    if not created:
+        return None
+    record(actor, "roadmap.remind", notice, after=snapshot(notice))
+    return notice
