@@ -243,3 +243,29 @@ def record_reminder(
         return None
     record(actor, "roadmap.remind", notice, after=snapshot(notice))
     return notice
+
+
+@transaction.atomic
+def import_tasks(
+    actor: Actor, drafts: list, *, plan: Plan | None = None, plan_name: str = ""
+) -> tuple[Plan, list[Task]]:
+    """Add the tasks read from a file (`importing.read_plan`) to `plan`, or to a new plan
+    named `plan_name` spanning them; all of them or, when one is refused, none."""
+    access.require_secretariat(actor)
+    if plan is None:
+        plan = create_plan(
+            actor,
+            name=plan_name,
+            period_start=min(d.fields["start"] for d in drafts),
+            period_end=max(d.fields["due"] for d in drafts),
+        )
+    tasks = []
+    for draft in drafts:
+        try:
+            tasks.append(create_task(actor, plan, **draft.fields))
+        except ValueError as exc:
+            raise ValueError(
+                _("Row %(row)s: %(reason)s") % {"row": draft.row, "reason": exc}
+            ) from exc
+    record(actor, "roadmap.import_tasks", plan, after={"tasks": [t.pk for t in tasks]})
+    return plan, tasks
