@@ -4,8 +4,10 @@ tasks; a wrong cell refuses the whole file, naming its row and column."""
 from __future__ import annotations
 
 import io
+import re
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import CommandError, call_command
 from openpyxl import load_workbook
 
@@ -94,3 +96,36 @@ def test_a_file_without_the_required_columns_is_refused(client):
     assert [r.row for r in refused.value.refusals] == [1]
     with pytest.raises(PlanRefused):
         read_plan(b"not a workbook")
+
+
+def test_the_secretariat_uploads_a_plan_on_its_page(client):
+    data = exported(client)
+    client.force_login(User.objects.get(username="demo.supervisor"))
+    assert 'id="plan-import"' in client.get("/roadmap/").content.decode()
+    upload = SimpleUploadedFile("ke-hoach.xlsx", data)
+    response = client.post("/roadmap/import/", {"file": upload, "name": "Kế hoạch tải lên"})
+    copy = Plan.objects.get(name="Kế hoạch tải lên")
+    assert response.status_code == 302 and response["Location"].endswith(f"?plan={copy.pk}")
+    assert copy.tasks.count() == 10
+
+
+def test_a_refused_upload_lists_each_cell_and_adds_nothing(client):
+    book = load_workbook(io.BytesIO(exported(client)))
+    book.active.cell(6, 7).value = "không phải ngày"  # the start day of row 6
+    buffer = io.BytesIO()
+    book.save(buffer)
+    demo = Plan.objects.get(is_demo=True)
+    before = demo.tasks.count()
+    client.force_login(User.objects.get(username="demo.supervisor"))
+    upload = SimpleUploadedFile("sai.xlsx", buffer.getvalue())
+    response = client.post("/roadmap/import/", {"file": upload, "plan": demo.pk})
+    page = response.content.decode()
+    assert response.status_code == 200
+    assert 'id="import-refusals"' in page and re.findall(r'data-row="(\d+)"', page) == ["6"]
+    assert demo.tasks.count() == before
+
+
+def test_only_the_secretariat_imports(client):
+    client.force_login(User.objects.get(username="demo.handler"))
+    assert client.get("/roadmap/import/").status_code == 403
+    assert 'id="plan-import"' not in client.get("/roadmap/").content.decode()

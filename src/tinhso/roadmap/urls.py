@@ -5,6 +5,7 @@ from tinhso.roadmap import views
 urlpatterns = [
     path("", views.plan, name="roadmap_plan"),
     path("plan.xlsx", views.plan_xlsx, name="roadmap_plan_xlsx"),
+    path("import/", views.import_plan, name="roadmap_import"),
     re_path(
         r"^report/(?P<month>\d{4}-\d{2})\.(?P<fmt>pdf|xlsx)$",
         views.monthly,

@@ -7,6 +7,7 @@ from django.contrib import messages
 from django.db.models import Q, QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -17,8 +18,9 @@ from tinhso.core.exports import xlsx_response
 from tinhso.roadmap import access, actions, followup
 from tinhso.roadmap import monthly as monthly_report
 from tinhso.roadmap.export import plan_rows
-from tinhso.roadmap.forms import ProgressReportForm, TaskUpdateForm
+from tinhso.roadmap.forms import PlanImportForm, ProgressReportForm, TaskUpdateForm
 from tinhso.roadmap.gantt import gantt
+from tinhso.roadmap.importing import PlanRefused, read_plan
 from tinhso.roadmap.models import Plan, ReportState, Task, TaskStatus
 
 
@@ -64,7 +66,12 @@ def plan(request: HttpRequest) -> HttpResponse:
     actor = actor_from_request(request)
     plans, chosen_plan = _plan(actor, request)
     today = timezone.localdate()
-    context: dict = {"plans": plans, "plan": chosen_plan, "today": today}
+    context: dict = {
+        "plans": plans,
+        "plan": chosen_plan,
+        "today": today,
+        "secretariat": access.is_secretariat(actor),
+    }
     if chosen_plan is not None:
         every = access.tasks_for_viewer(actor).filter(plan=chosen_plan)
         tasks, chosen = _filtered(every, request, today)
@@ -115,6 +122,46 @@ def monthly(request: HttpRequest, month: str, fmt: str) -> HttpResponse:
     name = f"bao-cao-thang-{first:%Y-%m}-ke-hoach-{chosen_plan.pk}.{fmt}"
     response["Content-Disposition"] = f'attachment; filename="{name}"'
     return response
+
+
+# A plan of a province fits in far less; a larger upload is refused before it is read.
+IMPORT_MAX_BYTES = 5 * 1024 * 1024
+
+
+def import_plan(request: HttpRequest) -> HttpResponse:
+    """The secretariat uploads a plan in the export's columns: all its rows become tasks,
+    or none does and every refused cell is listed with its row and column."""
+    actor = actor_from_request(request)
+    access.require_secretariat(actor)
+    refusals: list = []
+    if request.method == "POST":
+        form = PlanImportForm(request.POST, request.FILES)
+        if form.is_valid():
+            upload = form.cleaned_data["file"]
+            try:
+                if upload.size > IMPORT_MAX_BYTES:
+                    raise ValueError(_("The file is larger than 5 MB."))
+                drafts = read_plan(upload.read())
+                chosen, tasks = actions.import_tasks(
+                    actor,
+                    drafts,
+                    plan=form.cleaned_data["plan"],
+                    plan_name=form.cleaned_data["name"],
+                )
+            except PlanRefused as exc:
+                refusals = exc.refusals
+            except ValueError as exc:
+                form.add_error(None, str(exc))
+            else:
+                messages.success(
+                    request,
+                    _("%(count)s tasks added to the plan “%(plan)s”.")
+                    % {"count": len(tasks), "plan": chosen.name},
+                )
+                return redirect(f"{reverse('roadmap_plan')}?plan={chosen.pk}")
+    else:
+        form = PlanImportForm()
+    return render(request, "roadmap/import.html", {"form": form, "refusals": refusals})
 
 
 def task(request: HttpRequest, task_id: int) -> HttpResponse:
