@@ -68,6 +68,7 @@ def test_the_month_counts_tasks_under_way_overdue_and_reports(month_world, plan)
     assert [(r.task, r.progress, r.state) for r in report.reports] == [
         ("Lắp cáp quang xã vùng sâu", 40, approved())
     ]
+    assert (report.count(ReportState.APPROVED), report.count(ReportState.SUBMITTED)) == (1, 0)
     without = {t.title for s in report.agencies for t in s.tasks if not t.reported}
     assert without == {"Số hóa hồ sơ đất đai"}
 

@@ -61,10 +61,6 @@ class Section:
     def overdue(self) -> int:
         return sum(1 for t in self.tasks if t.overdue)
 
-    @property
-    def without_report(self) -> int:
-        return sum(1 for t in self.tasks if not t.reported)
-
 
 @dataclass(frozen=True)
 class ReportLine:
@@ -72,8 +68,9 @@ class ReportLine:
     owner: str
     progress: int
     text: str
-    state: str
+    state: str  # its label
     submitted_at: dt.datetime
+    state_value: str
 
 
 @dataclass(frozen=True)
@@ -99,7 +96,7 @@ class MonthlyReport:
         return sum(s.overdue for s in self.agencies)
 
     def count(self, state: str) -> int:
-        return sum(1 for r in self.reports if r.state == ReportState(state).label)
+        return sum(1 for r in self.reports if r.state_value == state)
 
 
 def build(plan: Plan, tasks, month: dt.date, now: dt.datetime | None = None) -> MonthlyReport:
@@ -159,6 +156,7 @@ def build(plan: Plan, tasks, month: dt.date, now: dt.datetime | None = None) -> 
                     r.text,
                     str(ReportState(r.state).label),
                     timezone.localtime(r.submitted_at),
+                    r.state,
                 )
                 for r in reports
             ],
