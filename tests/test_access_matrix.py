@@ -467,6 +467,10 @@ PAGES: dict[str, Row] = {
     ),
     "roadmap_plan": Row("GET", fixed("/roadmap/"), signed_in),
     "roadmap_plan_xlsx": Row("GET", fixed("/roadmap/plan.xlsx"), signed_in),
+    "roadmap_import": Row(
+        "GET", fixed("/roadmap/import/"), lambda w, a, o: guarded(a, has(a, "supervisor"))
+    ),
+    "roadmap_monthly_report": Row("GET", fixed("/roadmap/report/2024-03.xlsx"), signed_in),
     "roadmap_task": Row("GET", lambda w, o: f"/roadmap/tasks/{w.roadmap['task']}/", signed_in),
     "roadmap_task_update": Row(
         "POST",

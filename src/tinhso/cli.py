@@ -13,6 +13,7 @@
     tinhso dti score --framework 922 --csv FILE [--json]   score and rank provinces
     tinhso dti import-results --year YEAR FILE [--units old|new]   the published national results
     tinhso dti export-framework --framework CODE --out F.xlsx | import-framework F.xlsx
+    tinhso roadmap import FILE.xlsx --plan NAME   a plan's tasks from a spreadsheet
     tinhso manage …                  any Django management command
 
 Every sub-command is a Django management command, so `tinhso manage demo` and

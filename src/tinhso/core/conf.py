@@ -279,6 +279,14 @@ SETTINGS: list[Setting] = [
         "warehouse as Parquet (late readings still count within them).",
         int,
     ),
+    Setting(
+        "TINHSO_ROADMAP_REMINDER_DAYS",
+        "5",
+        "Days before the end of a month when the owner agency's staff are reminded, by "
+        "e-mail, of each task in progress with no progress report for the month yet (one "
+        "reminder a task and month). 0: no reminders.",
+        int,
+    ),
 ]
 
 _BY_NAME = {setting.name: setting for setting in SETTINGS}

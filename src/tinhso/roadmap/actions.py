@@ -14,7 +14,14 @@ from django.utils.translation import gettext as _
 from tinhso.core.actions import record, snapshot
 from tinhso.core.actors import Actor
 from tinhso.roadmap import access
-from tinhso.roadmap.models import Plan, ProgressReport, ReportState, Task, TaskStatus
+from tinhso.roadmap.models import (
+    Plan,
+    ProgressReport,
+    ReminderNotice,
+    ReportState,
+    Task,
+    TaskStatus,
+)
 
 # Task fields an `update_task` may change; the many-to-many ones are given as iterables.
 TASK_FIELDS = {
@@ -29,7 +36,7 @@ TASK_FIELDS = {
     "evidence_text",
     "evidence_url",
 }
-TASK_LINKS = {"co_agencies", "communes", "indicators"}
+TASK_LINKS = {"co_agencies", "communes", "indicators", "main_indices"}
 # What the owner agency changes itself; the rest (dates, budget, owner, progress outside a
 # report...) is the secretariat's, so a due day never moves without the committee.
 OWNER_FIELDS = {"status", "evidence_text", "evidence_url"}
@@ -218,3 +225,47 @@ def _follow(actor: Actor, report: ProgressReport) -> None:
     after = snapshot(task, watched)
     if after != before:
         record(actor, "roadmap.follow_report", task, before=before, after=after)
+
+
+def record_reminder(
+    actor: Actor, task: Task, *, month: dt.date, recipients: int, now: dt.datetime | None = None
+) -> ReminderNotice | None:
+    """Claim the reminder of `task` for `month`: None when it was sent already. Its audit
+    entry counts the recipients and never names their addresses. Run by the platform."""
+    if not actor.is_system:
+        raise PermissionError("reminders are sent by the platform")
+    notice, created = ReminderNotice.objects.get_or_create(
+        task=task,
+        month=first_of_month(month),
+        defaults={"recipients": recipients, "sent_at": now or timezone.now()},
+    )
+    if not created:
+        return None
+    record(actor, "roadmap.remind", notice, after=snapshot(notice))
+    return notice
+
+
+@transaction.atomic
+def import_tasks(
+    actor: Actor, drafts: list, *, plan: Plan | None = None, plan_name: str = ""
+) -> tuple[Plan, list[Task]]:
+    """Add the tasks read from a file (`importing.read_plan`) to `plan`, or to a new plan
+    named `plan_name` spanning them; all of them or, when one is refused, none."""
+    access.require_secretariat(actor)
+    if plan is None:
+        plan = create_plan(
+            actor,
+            name=plan_name,
+            period_start=min(d.fields["start"] for d in drafts),
+            period_end=max(d.fields["due"] for d in drafts),
+        )
+    tasks = []
+    for draft in drafts:
+        try:
+            tasks.append(create_task(actor, plan, **draft.fields))
+        except ValueError as exc:
+            raise ValueError(
+                _("Row %(row)s: %(reason)s") % {"row": draft.row, "reason": exc}
+            ) from exc
+    record(actor, "roadmap.import_tasks", plan, after={"tasks": [t.pk for t in tasks]})
+    return plan, tasks

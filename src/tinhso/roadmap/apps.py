@@ -11,7 +11,9 @@ class RoadmapConfig(AppConfig):
     verbose_name = _("Roadmap")
 
     def ready(self) -> None:
-        from tinhso.core import nav
+        from tinhso.core import nav, schedule
+
+        schedule.every(24 * 60, "tinhso.roadmap.tasks.remind_progress_reports")
 
         nav.register(
             nav.NavItem(

@@ -11,6 +11,7 @@ from django.utils import timezone
 
 from tinhso.agencies.models import Agency, User
 from tinhso.core.actors import Actor
+from tinhso.dti.models import MainIndex
 from tinhso.ioc.models import Indicator
 from tinhso.roadmap import actions
 from tinhso.roadmap.models import Plan, TaskStatus
@@ -57,6 +58,21 @@ TASKS = [
      "SCT", ["STC"], (1, 3), -4, -1, None, TaskStatus.NOT_STARTED, 0, ["kinh-te-so-grdp"], ""),
 ]  # fmt: skip
 
+# The 405/QĐ-BKHCN main indices each demo task should move, by task number.
+MAIN_INDICES = {
+    0: ["ha_tang_so"],
+    1: ["nhan_luc_so", "hoat_dong_xa_hoi_so"],
+    2: ["hoat_dong_chinh_quyen_so"],
+    3: ["the_che_so", "hoat_dong_kinh_te_so"],
+    4: ["hoat_dong_chinh_quyen_so"],
+    5: ["ha_tang_so"],
+    6: ["ha_tang_so", "hoat_dong_xa_hoi_so"],
+    7: ["hoat_dong_xa_hoi_so"],
+    8: ["hoat_dong_xa_hoi_so"],
+    9: ["hoat_dong_kinh_te_so"],
+}
+DTI_FRAMEWORK = "405"
+
 # (task number, months from this month, progress, text, decision: approve/return/None)
 REPORTS = [
     (0, -2, 25, "Kéo cáp quang đến 1.200 hộ tại hai xã.", "approve"),
@@ -96,6 +112,7 @@ def build(actor: Actor, province, out) -> None:
     agencies = {a.code: a for a in Agency.objects.filter(province=province)}
     communes = list(province.communes.order_by("code"))
     indicators = {i.code: i for i in Indicator.objects.all()}
+    main_indices = {m.code: m for m in MainIndex.objects.filter(framework__code=DTI_FRAMEWORK)}
     plan = actions.create_plan(
         actor,
         name=PLAN_NAME,
@@ -104,8 +121,8 @@ def build(actor: Actor, province, out) -> None:
         is_demo=True,
     )
     tasks = []
-    for (title, goal, owner, co, (first, count), start, due, budget, status, progress, codes,
-         evidence) in TASKS:  # fmt: skip
+    for number, (title, goal, owner, co, (first, count), start, due, budget, status, progress,
+                 codes, evidence) in enumerate(TASKS):  # fmt: skip
         if owner not in agencies:
             continue
         tasks.append(
@@ -118,6 +135,9 @@ def build(actor: Actor, province, out) -> None:
                 co_agencies=[agencies[c] for c in co if c in agencies],
                 communes=communes[first : first + count],
                 indicators=[indicators[c] for c in codes if c in indicators],
+                main_indices=[
+                    main_indices[c] for c in MAIN_INDICES.get(number, []) if c in main_indices
+                ],
                 start=_month(start, today),
                 due=_end_of_month(due, today),
                 budget=budget * 1_000_000 if budget is not None else None,

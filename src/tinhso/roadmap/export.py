@@ -26,10 +26,13 @@ def plan_rows(tasks: QuerySet[Task], today: dt.date) -> tuple[list[str], list[li
         _("Progress (%)"),
         _("Overdue"),
         _("Indicators"),
+        _("DTI main indices"),
         _("Evidence of completion"),
     ]
     rows = []
-    tasks = tasks.select_related("owner").prefetch_related("co_agencies", "communes", "indicators")
+    tasks = tasks.select_related("owner").prefetch_related(
+        "co_agencies", "communes", "indicators", "main_indices__framework"
+    )
     for task in tasks:
         evidence = " ".join(p for p in (task.evidence_text, task.evidence_url) if p)
         rows.append(
@@ -47,6 +50,7 @@ def plan_rows(tasks: QuerySet[Task], today: dt.date) -> tuple[list[str], list[li
                 task.progress,
                 _("yes") if task.is_overdue(today) else "",
                 "; ".join(i.name for i in task.indicators.all()),
+                "; ".join(str(m) for m in task.main_indices.all()),
                 evidence,
             ]
         )

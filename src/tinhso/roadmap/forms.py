@@ -1,7 +1,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from tinhso.roadmap.models import TaskStatus
+from tinhso.roadmap.models import Plan, TaskStatus
 
 
 class ProgressReportForm(forms.Form):
@@ -32,3 +32,22 @@ class TaskUpdateForm(forms.Form):
         super().__init__(*args, **kwargs)
         if not secretariat:
             del self.fields["due"]
+
+
+class PlanImportForm(forms.Form):
+    """A spreadsheet in the plan's export columns, added to a plan or to a new one."""
+
+    file = forms.FileField(label=_("Spreadsheet (XLSX)"))
+    plan = forms.ModelChoiceField(
+        label=_("Add to the plan"),
+        queryset=Plan.objects.all(),
+        required=False,
+        empty_label=_("A new plan"),
+    )
+    name = forms.CharField(label=_("Name of the new plan"), required=False, max_length=200)
+
+    def clean(self):
+        data = super().clean()
+        if not data.get("plan") and not (data.get("name") or "").strip():
+            self.add_error("name", _("Choose a plan or name the new one."))
+        return data

@@ -79,6 +79,13 @@ class Task(models.Model):
     indicators = models.ManyToManyField(
         "ioc.Indicator", verbose_name=_("indicators"), blank=True, related_name="roadmap_tasks"
     )
+    main_indices = models.ManyToManyField(
+        "dti.MainIndex",
+        verbose_name=_("DTI main indices"),
+        blank=True,
+        related_name="roadmap_tasks",
+        help_text=_("The main indices of the DTI this task should move."),
+    )
     evidence_text = models.CharField(_("evidence of completion"), max_length=300, blank=True)
     evidence_url = models.URLField(_("evidence link"), blank=True)
     is_demo = models.BooleanField(_("demo data"), default=False)
@@ -152,3 +159,24 @@ class ProgressReport(models.Model):
 
     def __str__(self) -> str:
         return f"{self.task_id} {self.month:%m/%Y} {self.progress}%"
+
+
+class ReminderNotice(models.Model):
+    """That the owner agency was reminded of a task's progress report for a month: one
+    reminder a task and month, whatever number of runs of the daily job."""
+
+    task = models.ForeignKey(Task, on_delete=models.CASCADE, related_name="reminders")
+    month = models.DateField(_("month"))
+    recipients = models.PositiveSmallIntegerField(_("recipients"), default=0)
+    sent_at = models.DateTimeField(_("sent"))
+
+    class Meta:
+        ordering = ["-month", "task"]
+        verbose_name = _("progress report reminder")
+        verbose_name_plural = _("progress report reminders")
+        constraints = [
+            models.UniqueConstraint(fields=["task", "month"], name="roadmap_one_reminder_a_month")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.task_id} {self.month:%m/%Y}"

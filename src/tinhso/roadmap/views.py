@@ -7,6 +7,7 @@ from django.contrib import messages
 from django.db.models import Q, QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -15,9 +16,11 @@ from tinhso.core.access import NotFound
 from tinhso.core.actors import Actor, actor_from_request
 from tinhso.core.exports import xlsx_response
 from tinhso.roadmap import access, actions, followup
+from tinhso.roadmap import monthly as monthly_report
 from tinhso.roadmap.export import plan_rows
-from tinhso.roadmap.forms import ProgressReportForm, TaskUpdateForm
+from tinhso.roadmap.forms import PlanImportForm, ProgressReportForm, TaskUpdateForm
 from tinhso.roadmap.gantt import gantt
+from tinhso.roadmap.importing import PlanRefused, read_plan
 from tinhso.roadmap.models import Plan, ReportState, Task, TaskStatus
 
 
@@ -63,7 +66,12 @@ def plan(request: HttpRequest) -> HttpResponse:
     actor = actor_from_request(request)
     plans, chosen_plan = _plan(actor, request)
     today = timezone.localdate()
-    context: dict = {"plans": plans, "plan": chosen_plan, "today": today}
+    context: dict = {
+        "plans": plans,
+        "plan": chosen_plan,
+        "today": today,
+        "secretariat": access.is_secretariat(actor),
+    }
     if chosen_plan is not None:
         every = access.tasks_for_viewer(actor).filter(plan=chosen_plan)
         tasks, chosen = _filtered(every, request, today)
@@ -79,6 +87,7 @@ def plan(request: HttpRequest) -> HttpResponse:
             gantt=gantt(tasks, today),
             statuses=TaskStatus.choices,
             overdue_ids={t.pk for t in tasks if t.is_overdue(today)},
+            report_month=actions.first_of_month(today).strftime("%Y-%m"),
         )
     return render(request, "roadmap/plan.html", context)
 
@@ -91,6 +100,68 @@ def plan_xlsx(request: HttpRequest) -> HttpResponse:
     tasks = access.tasks_for_viewer(actor).filter(plan=chosen_plan)
     header, rows = plan_rows(tasks, timezone.localdate())
     return xlsx_response(f"ke-hoach-{chosen_plan.pk}", chosen_plan.name, header, rows)
+
+
+def monthly(request: HttpRequest, month: str, fmt: str) -> HttpResponse:
+    """The committee's monthly report of the plan (`?plan=<id>`), as PDF or XLSX."""
+    actor = actor_from_request(request)
+    _plans, chosen_plan = _plan(actor, request)
+    if chosen_plan is None:
+        raise Http404(_("No plan yet."))
+    try:
+        first = monthly_report.parse_month(month)
+    except ValueError as exc:
+        raise Http404(_("No such month.")) from exc
+    report = monthly_report.build(chosen_plan, access.tasks_for_viewer(actor), first)
+    if fmt == "pdf":
+        body, kind = monthly_report.pdf(report), "application/pdf"
+    else:
+        body = monthly_report.xlsx(report)
+        kind = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    response = HttpResponse(body, content_type=kind)
+    name = f"bao-cao-thang-{first:%Y-%m}-ke-hoach-{chosen_plan.pk}.{fmt}"
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    return response
+
+
+# A plan of a province fits in far less; a larger upload is refused before it is read.
+IMPORT_MAX_BYTES = 5 * 1024 * 1024
+
+
+def import_plan(request: HttpRequest) -> HttpResponse:
+    """The secretariat uploads a plan in the export's columns: all its rows become tasks,
+    or none does and every refused cell is listed with its row and column."""
+    actor = actor_from_request(request)
+    access.require_secretariat(actor)
+    refusals: list = []
+    if request.method == "POST":
+        form = PlanImportForm(request.POST, request.FILES)
+        if form.is_valid():
+            upload = form.cleaned_data["file"]
+            try:
+                if upload.size > IMPORT_MAX_BYTES:
+                    raise ValueError(_("The file is larger than 5 MB."))
+                drafts = read_plan(upload.read())
+                chosen, tasks = actions.import_tasks(
+                    actor,
+                    drafts,
+                    plan=form.cleaned_data["plan"],
+                    plan_name=form.cleaned_data["name"],
+                )
+            except PlanRefused as exc:
+                refusals = exc.refusals
+            except ValueError as exc:
+                form.add_error(None, str(exc))
+            else:
+                messages.success(
+                    request,
+                    _("%(count)s tasks added to the plan “%(plan)s”.")
+                    % {"count": len(tasks), "plan": chosen.name},
+                )
+                return redirect(f"{reverse('roadmap_plan')}?plan={chosen.pk}")
+    else:
+        form = PlanImportForm()
+    return render(request, "roadmap/import.html", {"form": form, "refusals": refusals})
 
 
 def task(request: HttpRequest, task_id: int) -> HttpResponse:
@@ -135,6 +206,7 @@ def _task_page(
             "co_agencies": found.co_agencies.all(),
             "communes": found.communes.all(),
             "indicators": found.indicators.all(),
+            "main_indices": found.main_indices.select_related("framework"),
             "reports": reports,
             "form": form,
             "update_form": update_form,
