@@ -85,6 +85,37 @@ def baseline():
     )
 
 
+def averaged(weight: float = 0.5):
+    """An ensemble: the per-text standardised scores of a linear SVM and of complement
+    naive Bayes (its log-probabilities), added with a weight on the second."""
+    import numpy as np
+    from sklearn.base import BaseEstimator, ClassifierMixin
+    from sklearn.naive_bayes import ComplementNB
+    from sklearn.svm import LinearSVC
+
+    class Averaged(ClassifierMixin, BaseEstimator):
+        def __init__(self, weight: float = 0.5):
+            self.weight = weight
+
+        def fit(self, X, y):  # noqa: N803 - scikit-learn's name
+            self.models_ = [LinearSVC(C=0.5).fit(X, y), ComplementNB(alpha=0.3).fit(X, y)]
+            self.classes_ = self.models_[0].classes_
+            return self
+
+        def predict(self, X):  # noqa: N803 - scikit-learn's name
+            svm, nb = self.models_
+            svm_scores = svm.decision_function(X)
+            if svm_scores.ndim == 1:  # two labels
+                svm_scores = np.stack([-svm_scores, svm_scores], axis=1)
+            scores = z(svm_scores) + self.weight * z(nb.predict_log_proba(X))
+            return self.classes_[scores.argmax(axis=1)]
+
+    def z(scores):
+        return (scores - scores.mean(1, keepdims=True)) / (scores.std(1, keepdims=True) + 1e-9)
+
+    return Averaged(weight)
+
+
 def candidates(segment: bool) -> dict:
     """name → (make a scikit-learn pipeline, how its input text is prepared)."""
     import numpy as np
@@ -133,6 +164,14 @@ def candidates(segment: bool) -> dict:
         ),
         "normalised, ComplementNB(alpha=0.3)": (
             lambda: make_pipeline(union(), ComplementNB(alpha=0.3)),
+            normalize,
+        ),
+        "normalised, LogisticRegression(C=30)": (
+            lambda: make_pipeline(union(), LogisticRegression(C=30.0, max_iter=300)),
+            normalize,
+        ),
+        "normalised, ensemble: LinearSVC + 0.5 × ComplementNB": (
+            lambda: make_pipeline(union(), averaged(0.5)),
             normalize,
         ),
     }
