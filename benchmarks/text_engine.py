@@ -1,6 +1,6 @@
 """The text engine's figures: training, prediction, model size, similarity.
 
-    python benchmarks/text_engine.py [--train 100000] [--test 10000]
+    python benchmarks/text_engine.py [--train 100000] [--test 10000] [--previous]
 
 A synthetic corpus of citizens' reports is generated (ten fields; each text composed of
 a problem, a place, a time and a plea, from several phrasings each; a fifth typed without
@@ -196,6 +196,11 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--train", type=int, default=100_000)
     parser.add_argument("--test", type=int, default=10_000)
+    parser.add_argument(
+        "--previous",
+        action="store_true",
+        help="Also time the previous classifier (logistic regression, chars 2-4) in this run.",
+    )
     args = parser.parse_args()
     setup()
     try:
@@ -243,6 +248,9 @@ def run(args) -> None:
         f"keyword baseline accuracy {base_acc:.4f} at {base_rate:,.0f} texts/s"
     )
 
+    if args.previous:
+        previous(train, texts)
+
     open_reports = [t for t, _ in corpus(10_000, 3)]
     started = time.perf_counter()
     matrix = vectors(open_reports)
@@ -268,6 +276,41 @@ def run(args) -> None:
         f"pairwise loop {loop_ms:,.0f} ms   (goal < 50 ms)"
     )
     tune_threshold()
+
+
+def previous(train: list[tuple[str, str]], texts: list[str]) -> None:
+    """The classifier used before the naive-Bayes-weighted SVMs (logistic regression, C=10,
+    on words 1-2 + chars 2-4), trained and timed the same way, as a same-run baseline for
+    the speed figures."""
+    from sklearn.linear_model import LogisticRegression
+    from sklearn.pipeline import Pipeline
+
+    from tinhso.textengine.classifier import TextClassifier, _features
+    from tinhso.textengine.normalize import normalize
+
+    features = _features()
+    features.transformer_list[1][1].set_params(ngram_range=(2, 4))
+    pipeline = Pipeline(
+        [("features", features), ("model", LogisticRegression(C=10.0, max_iter=1000))]
+    )
+    started = time.perf_counter()
+    pipeline.fit([normalize(t) for t, _ in train], [label for _, label in train])
+    train_s = time.perf_counter() - started
+    model = TextClassifier(pipeline=pipeline, labels=[str(c) for c in pipeline.classes_])
+    started = time.perf_counter()
+    model.predict(texts, k=3)
+    batch_rate = len(texts) / (time.perf_counter() - started)
+    single = []
+    for text in texts[:2000]:
+        t0 = time.perf_counter()
+        model.top(text, k=3)
+        single.append((time.perf_counter() - t0) * 1000)
+    single.sort()
+    print(
+        f"previous classifier, same run: training {train_s:.1f} s, batch {batch_rate:,.0f} "
+        f"texts/s, single p50 {statistics.median(single):.2f} ms, "
+        f"p99 {single[int(len(single) * 0.99)]:.2f} ms"
+    )
 
 
 def tune_threshold() -> None:
