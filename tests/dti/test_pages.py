@@ -200,3 +200,22 @@ def test_the_national_table_and_its_downloads(client):
     xlsx = client.get("/dti/results/2021/dti.xlsx")
     assert xlsx.status_code == 200 and xlsx.content[:2] == b"PK"
     assert client.get("/dti/results/1999/").status_code == 404
+
+
+def test_a_merged_province_is_placed_among_the_former_ones():
+    from tinhso.dti import compare
+    from tinhso.units.models import Province
+
+    # The 2021 table is of the former provinces; a merged province whose former provinces
+    # all have a published DTI gets a row by the merger rule.
+    found = [compare.compare(p, 2021) for p in Province.objects.all()]
+    merged = [c for c in found if c.mine is not None]
+    assert merged, "no merged province has all its former provinces' 2021 results"
+    comparison = merged[0]
+    mine = comparison.mine
+    assert mine.merged and len(comparison.former) >= 1
+    published_dtis = [r.dti for r in comparison.rows if not r.merged and r.dti is not None]
+    assert mine.rank == 1 + sum(d > mine.dti for d in published_dtis)
+    assert mine in comparison.neighbours and len(comparison.neighbours) <= 5
+    # The mean is over the published DTIs only.
+    assert comparison.mean == published(sum(published_dtis, D(0)) / len(published_dtis))
