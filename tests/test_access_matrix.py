@@ -81,6 +81,7 @@ class World:
     leader_token_id: int = 0
     device: str = ""
     ioc: dict = field(default_factory=dict)
+    dti: dict = field(default_factory=dict)
 
 
 def _png():
@@ -165,6 +166,7 @@ def world(db, tmp_path, token_for, settings) -> World:
     )[0].device_id
     w.ioc = ioc_world(system, skhcn, commune)
     w.roadmap = roadmap_world(system, sxd, commune)
+    w.dti = dti_world()
     token_for("demo.leader", "a token of the leader's")
     w.leader_token_id = ApiToken.objects.filter(user__username="demo.leader").latest("id").pk
     return w
@@ -229,6 +231,20 @@ def roadmap_world(system, agency, commune) -> dict:
         system, task, month=dt.date(2024, 3, 1), progress=10, text="m-report"
     )
     return {"plan": plan.pk, "task": task.pk, "report": report.pk}
+
+
+def dti_world() -> dict:
+    """The demo province's 2024 assessment (opened by `tinhso demo`) with a value that
+    demo.handler entered, waiting for review."""
+    from tinhso.dti.models import AssessmentValue
+
+    pending = AssessmentValue.objects.get(assessment__year=2024, status="pending")
+    index = pending.assessment.framework.main_indices.get(code="nhan_luc_so")
+    return {"value": pending.pk, "index": index.pk}
+
+
+def dti_viewer(actor: str) -> str:
+    return guarded(actor, has(actor, "leader", "supervisor", "operator", "handler", "data_steward"))
 
 
 def roadmap_editor(w: World, actor: str) -> str:
@@ -489,6 +505,31 @@ PAGES: dict[str, Row] = {
         lambda w, o: f"/roadmap/reports/{w.roadmap['report']}/decide/",
         lambda w, a, o: guarded(a, has(a, "supervisor")),
         data=lambda w, o: {"decision": "approve"},
+    ),
+    "dti_overview": Row("GET", fixed("/dti/"), lambda w, a, o: dti_viewer(a)),
+    "dti_assessment": Row("GET", fixed("/dti/assessments/2024/"), lambda w, a, o: dti_viewer(a)),
+    "dti_value_enter": Row(
+        "POST",
+        fixed("/dti/assessments/2024/enter/"),
+        lambda w, a, o: guarded(a, has(a, "handler", "data_steward", "supervisor")),
+        data=lambda w, o: {
+            "main_index": w.dti["index"],
+            "value": "0.5",
+            "evidence_link": "https://example.vn/x",
+        },
+    ),
+    "dti_value_review": Row(
+        "POST",
+        lambda w, o: f"/dti/values/{w.dti['value']}/review/",
+        lambda w, a, o: guarded(a, has(a, "supervisor")),
+        data=lambda w, o: {"decision": "approve"},
+    ),
+    "dti_results": Row("GET", fixed("/dti/results/2024/"), lambda w, a, o: dti_viewer(a)),
+    "dti_results_csv": Row(
+        "GET", fixed("/dti/results/2024/dti.csv"), lambda w, a, o: dti_viewer(a)
+    ),
+    "dti_results_xlsx": Row(
+        "GET", fixed("/dti/results/2024/dti.xlsx"), lambda w, a, o: dti_viewer(a)
     ),
     "ioc_overview": Row("GET", fixed("/ioc/"), lambda w, a, o: ioc_viewer(a)),
     "ioc_live": Row("GET", fixed("/ioc/live/"), lambda w, a, o: ioc_viewer(a)),

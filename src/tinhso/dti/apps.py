@@ -21,3 +21,10 @@ class DtiConfig(AppConfig):
     def ready(self) -> None:
         # Every `migrate` brings the shipped frameworks up to date (decision 0014).
         post_migrate.connect(_load_shipped, sender=self, dispatch_uid="tinhso.dti.shipped")
+
+        from tinhso.core import nav
+        from tinhso.dti.access import VIEWERS
+
+        nav.register(
+            nav.NavItem("dti", _("DTI"), "dti_overview", "staff", roles=VIEWERS, order=615)
+        )

@@ -29,6 +29,7 @@ urlpatterns = [
     path("data/", include("tinhso.warehouse.urls")),
     path("ioc/", include("tinhso.ioc.urls")),
     path("roadmap/", include("tinhso.roadmap.urls")),
+    path("dti/", include("tinhso.dti.urls")),
     path("open311/v2/", include("tinhso.feedback.open311")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
