@@ -280,9 +280,15 @@ def test_an_empty_request_is_refused_with_messages(client, portal_data):
 
 
 def test_moderation_is_for_stewards_and_administrators(handler_client):
-    response = Client().get("/opendata/moderation/")
+    anonymous = Client()
+    response = anonymous.get("/opendata/moderation/")
     assert response.status_code == 302 and "/accounts/login/" in response["Location"]
     assert handler_client.get("/opendata/moderation/").status_code == 403
+    # The way to it is shown to those it is for.
+    for url in ("/opendata/", "/opendata/requests/"):
+        assert 'id="moderation-link"' not in anonymous.get(url).content.decode()
+        assert 'id="moderation-link"' not in handler_client.get(url).content.decode()
+        assert 'id="moderation-link"' in _signed_in("demo.steward").get(url).content.decode()
 
 
 def test_the_demo_has_published_reuses_and_an_answered_and_an_open_request(client):

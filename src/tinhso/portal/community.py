@@ -73,7 +73,8 @@ def reuse_new(request: HttpRequest, slug: str) -> HttpResponse:
 
 def requests_list(request: HttpRequest) -> HttpResponse:
     page = Paginator(access.public_requests(), 30).get_page(request.GET.get("page"))
-    return render(request, "portal/requests.html", {"page_obj": page})
+    can_moderate = access.can_moderate(actor_from_request(request))
+    return render(request, "portal/requests.html", {"page_obj": page, "can_moderate": can_moderate})
 
 
 def request_page(request: HttpRequest, pk: int) -> HttpResponse:

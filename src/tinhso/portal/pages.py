@@ -323,6 +323,7 @@ def home(request: HttpRequest) -> HttpResponse:
             "agency_count": datasets.order_by().values("owner_id").distinct().count(),
             "theme_count": sum(1 for n in counts.values() if n),
             "reuse_count": access.published_reuse_count(datasets),
+            "can_moderate": access.can_moderate(actor_from_request(request)),
             "themes": themes.cards(counts),
             "newest": describe(newest),
             "most_used": describe(usage.most_used(datasets, 6)),
