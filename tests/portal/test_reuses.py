@@ -299,3 +299,24 @@ def test_the_demo_has_published_reuses_and_an_answered_and_an_open_request(clien
     slug = demo.first().datasets.get().slug
     assert f'data-reuse="{demo.first().pk}"' in client.get(f"/dataset/{slug}").content.decode()
     assert client.get("/opendata/").context["reuse_count"] >= demo.count()
+
+
+def test_the_moderation_page_reads_as_many_queries_for_more_reuses(client, portal_data):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    steward = _signed_in("demo.steward")
+
+    def queries() -> int:
+        with CaptureQueriesContext(connection) as captured:
+            assert steward.get("/opendata/moderation/").status_code == 200
+        return len(captured)
+
+    client.post("/dataset/truong-ckan/reuses/new", _reuse(url="https://example.org/q0"))
+    client.post("/opendata/requests/new", _request(title="q0"))
+    queries()  # the first page of a session reads what later ones keep
+    few = queries()
+    for i in range(1, 6):
+        client.post("/dataset/truong-ckan/reuses/new", _reuse(url=f"https://example.org/q{i}"))
+        client.post("/opendata/requests/new", _request(title=f"q{i}"))
+    assert queries() == few
