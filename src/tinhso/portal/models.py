@@ -8,6 +8,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class SearchEntry(models.Model):
@@ -93,7 +94,7 @@ class ReuseKind(models.TextChoices):
 
 class ReuseState(models.TextChoices):
     PENDING = "pending", _("Waiting for moderation")
-    PUBLISHED = "published", _("Published")
+    PUBLISHED = "published", pgettext_lazy("reuse state", "Published")
     REJECTED = "rejected", _("Rejected")
 
 
