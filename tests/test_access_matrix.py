@@ -167,6 +167,7 @@ def world(db, tmp_path, token_for, settings) -> World:
     w.ioc = ioc_world(system, skhcn, commune)
     w.roadmap = roadmap_world(system, sxd, commune)
     w.dti = dti_world()
+    w.portal = portal_world(system, w.datasets["open"], skhcn)
     token_for("demo.leader", "a token of the leader's")
     w.leader_token_id = ApiToken.objects.filter(user__username="demo.leader").latest("id").pk
     return w
@@ -245,6 +246,42 @@ def dti_world() -> dict:
 
 def dti_viewer(actor: str) -> str:
     return guarded(actor, has(actor, "leader", "supervisor", "operator", "handler", "data_steward"))
+
+
+def portal_world(system, dataset, agency) -> dict:
+    """A reuse of an open dataset of SKHCN waiting; requests naming SKHCN, naming no
+    agency, and one declined."""
+    from tinhso.portal import actions as portal_actions
+
+    public = Actor.citizen()
+    contact = ("m-name", "m@example.org")
+    reuse = portal_actions.submit_reuse(
+        public,
+        [dataset],
+        portal_actions.ReuseDraft("m-reuse", "app", "https://example.org/m", "", *contact),
+    )
+
+    def request(title, agency):
+        draft = portal_actions.RequestDraft(title, "m-description", agency, *contact)
+        return portal_actions.submit_request(public, draft)
+
+    declined = portal_actions.answer_request(
+        system, request("m-declined", None), answer="", decline=True
+    )
+    return {
+        "reuse": reuse.pk,
+        "skhcn": request("m-request", agency).pk,
+        "none": request("m-request-none", None).pk,
+        "declined": declined.pk,
+    }
+
+
+def portal_moderator(w: World, actor: str, agency_named: bool = True) -> str:
+    """The data stewards of the agency concerned (SKHCN), and administrators; a request
+    naming no agency is the administrators' alone."""
+    skhcn = Agency.objects.get(code="SKHCN").pk
+    steward = has(actor, "data_steward") and w.agency_of.get(actor) == skhcn
+    return guarded(actor, actor == "admin" or (agency_named and steward))
 
 
 def roadmap_editor(w: World, actor: str) -> str:
@@ -660,6 +697,55 @@ PAGES: dict[str, Row] = {
         fixed("/opendata/list/review/"),
         lambda w, a, o: guarded(a, has(a, "data_steward")),
         data=lambda w, o: {"reviewed_on": "2026-01-02"},
+    ),
+    # Reuses and dataset requests (tests/portal/test_reuses.py): sent by anyone, moderated
+    # by the owner agency's data stewards and administrators.
+    "portal_reuse_new": Row(
+        "POST",
+        lambda w, o: f"/dataset/{slug(w, o)}/reuses/new",
+        lambda w, a, o: "ok" if o == "open" else "missing",
+        DATASETS,
+        data=lambda w, o: {
+            "title": "m-title",
+            "kind": "article",
+            "url": "https://example.org/m2",
+            "submitter_name": "m",
+            "submitter_email": "m@example.org",
+        },
+    ),
+    "portal_requests": Row("GET", fixed("/opendata/requests/"), everyone),
+    "portal_request_new": Row(
+        "POST",
+        fixed("/opendata/requests/new"),
+        everyone,
+        data=lambda w, o: {
+            "title": "m-title",
+            "description": "m-description",
+            "submitter_name": "m",
+            "submitter_email": "m@example.org",
+        },
+    ),
+    "portal_request": Row(
+        "GET",
+        lambda w, o: f"/opendata/requests/{w.portal[o]}/",
+        lambda w, a, o: "missing" if o == "declined" else "ok",
+        ("skhcn", "none", "declined"),
+    ),
+    "portal_moderation": Row(
+        "GET", fixed("/opendata/moderation/"), lambda w, a, o: guarded(a, has(a, "data_steward"))
+    ),
+    "portal_reuse_decide": Row(
+        "POST",
+        lambda w, o: f"/opendata/moderation/reuses/{w.portal['reuse']}/",
+        lambda w, a, o: portal_moderator(w, a),
+        data=lambda w, o: {"decision": "publish"},
+    ),
+    "portal_request_answer": Row(
+        "POST",
+        lambda w, o: f"/opendata/moderation/requests/{w.portal[o]}/",
+        lambda w, a, o: portal_moderator(w, a, agency_named=o == "skhcn"),
+        ("skhcn", "none"),
+        data=lambda w, o: {"decision": "answer", "answer": "m-answer"},
     ),
     "open311_discovery": Row("GET", fixed("/open311/v2/discovery.json"), everyone),
     "open311_services": Row("GET", fixed("/open311/v2/services.json"), everyone),

@@ -5,7 +5,7 @@ pages at CKAN's addresses — a dataset's page has no trailing slash, as in CKAN
 
 from django.urls import path, re_path
 
-from tinhso.portal import dcat_views, pages, views
+from tinhso.portal import community, dcat_views, pages, views
 
 SYNTAX = r"(?P<syntax>jsonld|ttl|rdf)"
 
@@ -23,6 +23,21 @@ urlpatterns = [
     path("opendata/list.<str:fmt>", pages.open_data_list_file, name="portal_list_file"),
     path("dataset/", pages.search_page, name="portal_search"),
     path("dataset/<slug:slug>", pages.dataset_page, name="portal_dataset"),
+    path("dataset/<slug:slug>/reuses/new", community.reuse_new, name="portal_reuse_new"),
+    path("opendata/requests/", community.requests_list, name="portal_requests"),
+    path("opendata/requests/new", community.request_new, name="portal_request_new"),
+    path("opendata/requests/<int:pk>/", community.request_page, name="portal_request"),
+    path("opendata/moderation/", community.moderation, name="portal_moderation"),
+    path(
+        "opendata/moderation/reuses/<int:pk>/",
+        community.reuse_decide,
+        name="portal_reuse_decide",
+    ),
+    path(
+        "opendata/moderation/requests/<int:pk>/",
+        community.request_answer,
+        name="portal_request_answer",
+    ),
     path("organization/", pages.organizations, name="portal_organizations"),
     path("organization/<slug:name>", pages.organization, name="portal_organization"),
     path("group/", pages.groups, name="portal_groups"),

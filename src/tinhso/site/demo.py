@@ -18,6 +18,7 @@ DEMO_STEPS = [
     "tinhso.feedback.demo",
     "tinhso.feedback.demo:seed_classifier",
     "tinhso.warehouse.demo",
+    "tinhso.portal.demo",
     "tinhso.sensors.demo",
     "tinhso.ioc.demo",
     "tinhso.dti.demo",
