@@ -126,7 +126,14 @@ def candidates(segment: bool) -> dict:
     from sklearn.svm import LinearSVC
 
     from tinhso.textengine.normalize import fold, normalize
-    from tinhso.textengine.normalize import segment as segmented
+
+    def segmented(text: str) -> str:
+        """Syllables of each word joined by "_" ("ổ gà" → "ổ_gà"), by underthesea — not a
+        dependency of the platform (it did not pay its way, docs/text-engine.md): install
+        it beside the benchmark to measure it again."""
+        from underthesea import word_tokenize
+
+        return word_tokenize(normalize(text), format="text")
 
     def words(ngrams=(1, 2), pattern=r"(?u)\b\w+\b"):
         return TfidfVectorizer(

@@ -2,7 +2,7 @@
 
 import pytest
 
-from tinhso.textengine.normalize import expand_abbreviations, fold, normalize, segment, unify_tones
+from tinhso.textengine.normalize import expand_abbreviations, fold, normalize, unify_tones
 
 
 @pytest.mark.parametrize(
@@ -63,9 +63,3 @@ def test_normalize_drops_punctuation_and_spaces():
 def test_fold_is_the_accent_free_search_key():
     assert fold("Tân An") == "tan an"
     assert fold("ĐƯỜNG Hùng Vương") == "duong hung vuong"
-
-
-def test_segment_joins_the_syllables_of_words_offline():
-    assert segment("Mặt đường có ổ gà lớn, rất nguy hiểm") == (
-        "mặt đường có ổ_gà lớn rất nguy_hiểm"
-    )

@@ -3,23 +3,22 @@
 `normalize` is the form the classifier and the similarity measure see: Unicode NFC, one
 tone-mark placement, lower case, common abbreviations and teen-code expanded, punctuation
 reduced to spaces. `fold` (accent-free search keys) lives in `tinhso.core.text`, shared
-with the administrative units; `segment` joins the syllables of words (underthesea,
-offline).
+with the administrative units. Word segmentation is not done: measured on a real corpus it
+did not pay for its cost (docs/text-engine.md).
 """
 
 from __future__ import annotations
 
 import re
 import unicodedata
-from functools import lru_cache
 
 from tinhso.core.text import fold
 
-__all__ = ["expand_abbreviations", "fold", "normalize", "segment", "unify_tones"]
+__all__ = ["expand_abbreviations", "fold", "normalize", "unify_tones"]
 
 TONES = "\u0300\u0301\u0303\u0309\u0323"  # huyền, sắc, ngã, hỏi, nặng (combining)
 # Old style puts the tone on the second vowel of a final "oa", "oe", "uy" ("hoà", "thuý");
-# new style on the first ("hòa", "thúy"). We write the new style, as underthesea does.
+# new style on the first ("hòa", "thúy"). We write the new style.
 # With a final consonant both styles agree ("hoàng"), and in "qu" the u is part of the
 # consonant ("quý"), so neither is touched.
 _OLD_TONE = re.compile(rf"(?<![qQ])([oOuU])([aAeEyY])([{TONES}])(?![\w{TONES}])")
@@ -82,15 +81,3 @@ def normalize(text: str) -> str:
     text = unify_tones(unicodedata.normalize("NFC", text or ""))
     text = expand_abbreviations(text)
     return " ".join(_NOT_TEXT.sub(" ", text).split())
-
-
-@lru_cache(maxsize=1)
-def _word_tokenize():
-    from underthesea import word_tokenize  # offline: its model ships in the wheel
-
-    return word_tokenize
-
-
-def segment(text: str) -> str:
-    """Normalised text with the syllables of each word joined by "_" ("ổ gà" → "ổ_gà")."""
-    return _word_tokenize()(normalize(text), format="text")
