@@ -206,24 +206,6 @@ def naive(repeat: int) -> float:
     return statistics.median(times) * 1000
 
 
-def _get(url: str) -> tuple[float, dict]:
-    t0 = time.perf_counter()
-    with urllib.request.urlopen(url, timeout=120) as response:  # noqa: S310 - our own server
-        body = json.loads(response.read())
-    return (time.perf_counter() - t0) * 1000, body
-
-
-def _wait(url: str, seconds: float = 120) -> None:
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        try:
-            urllib.request.urlopen(url, timeout=5).read()  # noqa: S310
-            return
-        except OSError:
-            time.sleep(0.5)
-    raise SystemExit(f"{url} did not answer")
-
-
 def through_server(requests: int, port: int) -> None:
     """The facet request over HTTP to `tinhso serve`, then the harvester's paging loop."""
     from tinhso.portal.index import stable_id
@@ -238,12 +220,14 @@ def through_server(requests: int, port: int) -> None:
     )
     base = f"http://127.0.0.1:{port}"
     try:
-        _wait(base + "/healthz", 900)  # the first start collects and compresses static files
+        throwaway.wait_for(
+            base + "/healthz", 900
+        )  # the first start collects and compresses static files
         facet_params = dict(REQUESTS[1][2])
         url = f"{base}/api/3/action/package_search?" + urllib.parse.urlencode(facet_params)
         for _ in range(8):  # every worker process warm
-            _get(url)
-        times = sorted(_get(url)[0] for _ in range(requests))
+            throwaway.get_json(url)
+        times = sorted(throwaway.get_json(url)[0] for _ in range(requests))
         p95 = times[min(len(times) - 1, int(len(times) * 0.95))]
         p50 = statistics.median(times)
         verdict = "ok" if p50 < 30 else "OVER"
@@ -258,7 +242,7 @@ def through_server(requests: int, port: int) -> None:
         start = 0
         while True:
             query = urllib.parse.urlencode({"rows": 100, "start": start, "sort": "id asc"})
-            _ms, body = _get(f"{base}/api/3/action/package_search?{query}")
+            _ms, body = throwaway.get_json(f"{base}/api/3/action/package_search?{query}")
             results = body["result"]["results"]
             pages += 1
             if not results:

@@ -16,7 +16,6 @@ Goals (issue): page p50 < 50 ms; facet < 500 ms.
 from __future__ import annotations
 
 import argparse
-import json
 import os
 import shutil
 import sqlite3
@@ -46,20 +45,13 @@ DATASETTE_PAGE = {
 DATASETTE_FACET = {"_facet": "trang_thai", "_size": "1"}
 
 
-def _get(url: str) -> tuple[float, dict]:
-    start = time.perf_counter()
-    with urllib.request.urlopen(url, timeout=120) as response:  # noqa: S310 - our own servers
-        body = json.loads(response.read())
-    return (time.perf_counter() - start) * 1000, body
-
-
 def _measure(base: str, params: dict, n: int) -> tuple[list[float], dict]:
     url = base + "?" + urllib.parse.urlencode(params)
     for _i in range(8):  # warm up every server process: it opens files, fills caches
-        _get(url)
+        throwaway.get_json(url)
     times, body = [], {}
     for _i in range(n):
-        ms, body = _get(url)
+        ms, body = throwaway.get_json(url)
         times.append(ms)
     return times, body
 
@@ -68,17 +60,6 @@ def _summary(times: list[float]) -> str:
     times = sorted(times)
     p95 = times[min(len(times) - 1, int(len(times) * 0.95))]
     return f"p50 {statistics.median(times):8.1f} ms   p95 {p95:8.1f} ms"
-
-
-def _wait(url: str, seconds: float = 120) -> None:
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        try:
-            urllib.request.urlopen(url, timeout=5).read()  # noqa: S310
-            return
-        except OSError:
-            time.sleep(0.5)
-    raise SystemExit(f"{url} did not answer")
 
 
 def _sqlite_copy(parquet: Path, db: Path) -> None:
@@ -150,7 +131,7 @@ def main() -> None:
         server = subprocess.Popen([TINHSO, "serve"], env=env, stdout=subprocess.DEVNULL,
                                   stderr=subprocess.DEVNULL)  # fmt: skip
         base = f"http://127.0.0.1:{args.port}"
-        _wait(base + "/healthz")
+        throwaway.wait_for(base + "/healthz")
         rows_url = base + "/api/data/datasets/bench/rows"
         results = {}
         results["tinhso page"], body = _measure(rows_url, PAGE, args.requests)
@@ -175,7 +156,7 @@ def main() -> None:
              "--setting", "num_sql_threads", "2"],
             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
         )  # fmt: skip
-        _wait(base + "/-/versions.json")
+        throwaway.wait_for(base + "/-/versions.json")
         table_url = base + "/bench/t.json"
         n = args.datasette_requests
         results["datasette page"], body = _measure(table_url, DATASETTE_PAGE, n)
