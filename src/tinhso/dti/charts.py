@@ -45,6 +45,7 @@ def comparison_svg(
             f'text-anchor="middle">{"1" if tick == 10 else f"0,{tick}"}</text>'
         )
     for at, row in enumerate(rows):
+        assert row.dti is not None  # kept above
         y = TOP + at * (BAR + GAP)
         width = float(row.dti) * span
         colour = MINE if row.mine else LINE

@@ -51,7 +51,8 @@ class Comparison:
     @property
     def ranked(self) -> list[Row]:
         """The rows with a DTI, highest first."""
-        return sorted((r for r in self.rows if r.dti is not None), key=lambda r: -r.dti)
+        with_dti = [r for r in self.rows if r.dti is not None]
+        return sorted(with_dti, key=lambda r: -(r.dti or 0))
 
 
 def years() -> list[int]:

@@ -21,12 +21,15 @@ class ValueForm(forms.Form):
 
     def __init__(self, *args, assessment: Assessment, **kwargs):
         super().__init__(*args, **kwargs)
-        indices = MainIndex.objects.filter(framework=assessment.framework)
-        self.fields["main_index"].queryset = indices
-        self.fields["main_index"].label_from_instance = lambda i: i.name_vi
+        index_field = self.fields["main_index"]
+        assert isinstance(index_field, forms.ModelChoiceField)
+        index_field.queryset = MainIndex.objects.filter(framework=assessment.framework)
+        index_field.label_from_instance = lambda i: i.name_vi  # type: ignore[method-assign,assignment]
         components = Component.objects.filter(main_index__framework=assessment.framework)
+        component_field = self.fields["component"]
+        assert isinstance(component_field, forms.ModelChoiceField)
         if components.exists():
-            self.fields["component"].queryset = components
+            component_field.queryset = components
         else:
             del self.fields["component"]
 
