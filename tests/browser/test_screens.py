@@ -22,6 +22,9 @@ def test_changed_pages_in_both_languages_and_sizes(browser, live_server, demo, l
         "report-staff": f"/feedback/staff/{answered.code}/",
         "report-own": f"/feedback/r/{answered.code}/{answered.citizen_key}/",
         "catalogue": "/data/",
+        "portal-search": "/dataset/",
+        "dti": "/dti/",
+        "roadmap": "/roadmap/",
     }
     context = browser.new_context(viewport=SIZES[size], locale="vi-VN")
     page = context.new_page()
