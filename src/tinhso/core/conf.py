@@ -257,6 +257,14 @@ SETTINGS: list[Setting] = [
         int,
     ),
     Setting(
+        "TINHSO_MQTT_LISTENERS",
+        "1",
+        "Sensor listener processes sharing the MQTT stream (a shared subscription, "
+        "`$share/tinhso/…`): more than one needs a broker that shares subscriptions "
+        "(Mosquitto 2, EMQX), not the embedded one.",
+        int,
+    ),
+    Setting(
         "TINHSO_MQTT_DEVICE_CACHE_SECONDS",
         "5",
         "Seconds the sensor listener trusts what it looked up about a device: a device "

@@ -102,9 +102,14 @@ class Listener:
         batch_size: int | None = None,
         batch_wait: float | None = None,
         devices: actions.DeviceCache | None = None,
+        share: str | None = None,
     ):
         self.broker = broker
         self.prefix = (prefix or settings.TINHSO_MQTT_TOPIC_PREFIX).rstrip("/")
+        # A shared subscription (`$share/<group>/…`, MQTT 5, and Mosquitto 2 and EMQX for
+        # MQTT 3.1.1 clients too): the broker hands each message to one listener of the
+        # group, so several processes (or machines) store the stream between them.
+        self.share = share or None
         self.batch_size = batch_size or settings.TINHSO_MQTT_BATCH_SIZE
         self.batch_wait = settings.TINHSO_MQTT_BATCH_MS / 1000 if batch_wait is None else batch_wait
         self.devices = devices or actions.DeviceCache(settings.TINHSO_MQTT_DEVICE_CACHE_SECONDS)
@@ -114,6 +119,7 @@ class Listener:
         # drops messages. Here the backlog costs memory (about 1 KB a message) and is logged.
         self.inbox: queue.SimpleQueue[tuple[str, bytes]] = queue.SimpleQueue()
         self.subscribed = threading.Event()
+        self.refusal = ""  # why the broker refused the subscription, if it did
         self.client = client(broker)
         self.client.on_connect = self._on_connect
         self.client.on_subscribe = self._on_subscribe
@@ -127,9 +133,18 @@ class Listener:
             return
         # QoS 1: the broker keeps resending until the message is acknowledged. paho
         # acknowledges once `_on_message` has put it on the queue.
-        client.subscribe(f"{self.prefix}/+/+", qos=1)
+        client.subscribe(self.topic_filter, qos=1)
+
+    @property
+    def topic_filter(self) -> str:
+        mine = f"{self.prefix}/+/+"
+        return f"$share/{self.share}/{mine}" if self.share else mine
 
     def _on_subscribe(self, client, userdata, mid, reason_codes, properties):
+        refused = [str(code) for code in reason_codes if code.is_failure]
+        if refused:
+            self.refusal = ", ".join(refused)
+            log.error("the broker refused the subscription %s: %s", self.topic_filter, self.refusal)
         self.subscribed.set()
 
     def _on_message(self, client, userdata, message):
@@ -145,6 +160,9 @@ class Listener:
             raise ConnectionError(
                 f"no subscription at {self.broker.host}:{self.broker.port} in {timeout}s"
             )
+        if self.refusal:
+            self.stop()
+            raise ConnectionError(f"the broker refused {self.topic_filter}: {self.refusal}")
 
     def stop(self) -> None:
         self.client.disconnect()

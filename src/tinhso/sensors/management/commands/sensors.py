@@ -3,8 +3,12 @@ demo stations publishing over MQTT) and `tinhso sensors storage` (what is kept w
 
 from __future__ import annotations
 
+import os
 import signal
+import subprocess
+import sys
 import threading
+import time
 
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
@@ -29,6 +33,17 @@ class Command(BaseCommand):
         for sub in (listen, simulate):
             sub.add_argument("--url", help="MQTT broker URL (default: TINHSO_MQTT_URL).")
             sub.add_argument("--prefix", help="Topic prefix (default: TINHSO_MQTT_TOPIC_PREFIX).")
+        listen.add_argument(
+            "--workers",
+            type=int,
+            help="Listener processes sharing the stream (default: TINHSO_MQTT_LISTENERS); "
+            "more than one needs Mosquitto 2 or EMQX.",
+        )
+        listen.add_argument(
+            "--share",
+            help="Shared subscription group: every listener of the group, on this machine "
+            "or another, gets its share of the messages.",
+        )
         simulate.add_argument(
             "--speed",
             type=float,
@@ -57,22 +72,35 @@ class Command(BaseCommand):
         signal.signal(signal.SIGINT, lambda *_: stop.set())
         return stop
 
-    def listen(self, *, url, prefix, **options):
+    def listen(self, *, url, prefix, workers=None, share=None, **options):
         broker = self._broker(url)
+        workers = settings.TINHSO_MQTT_LISTENERS if workers is None else workers
+        if workers < 1:
+            raise CommandError("--workers: ít nhất 1 / at least 1")
         embedded = None
         if not url and not settings.TINHSO_MQTT_URL:
+            if workers > 1 or share:
+                raise CommandError(
+                    "Máy chủ MQTT nhúng không chia sẻ đăng ký cho nhiều tiến trình nghe: đặt "
+                    "TINHSO_MQTT_URL tới Mosquitto 2 hoặc EMQX. / The embedded MQTT broker does "
+                    "not share subscriptions between listeners: set TINHSO_MQTT_URL to "
+                    "Mosquitto 2 or EMQX."
+                )
             from tinhso.sensors.broker import start_embedded_broker
 
             embedded = start_embedded_broker(broker.port)
             self.stdout.write(f"Máy chủ MQTT nhúng / embedded MQTT broker: 127.0.0.1:{broker.port}")
-        listener = mqtt.Listener(broker, prefix)
+        if workers > 1:
+            self._supervise(workers, url, prefix, share or "tinhso")
+            return
+        listener = mqtt.Listener(broker, prefix, share=share)
         try:
             listener.start()
         except (OSError, ConnectionError) as exc:
             raise CommandError(f"MQTT {broker.host}:{broker.port}: {exc}") from exc
         self.stdout.write(
             self.style.SUCCESS(
-                f"Đang nghe / listening on {broker.host}:{broker.port} {listener.prefix}/+/+"
+                f"Đang nghe / listening on {broker.host}:{broker.port} {listener.topic_filter}"
             )
         )
         try:
@@ -81,6 +109,45 @@ class Command(BaseCommand):
             listener.stop()
             if embedded is not None:
                 embedded.stop()
+
+    def _supervise(self, workers: int, url: str | None, prefix: str | None, share: str) -> None:
+        """Run `workers` listener processes in one shared subscription; restart one that
+        stops (after 5 s, so a broker that is down is not hammered) until told to stop."""
+        argv = [sys.executable, "-m", "tinhso.cli", "sensors", "listen", "--workers", "1"]
+        argv += ["--share", share, *(["--prefix", prefix] if prefix else [])]
+        # The URL (and its password) goes through the environment, not the command line
+        # that `ps` shows.
+        env = {**os.environ, **({"TINHSO_MQTT_URL": url} if url else {})}
+        stop = self._stop_on_signal()
+        children: list[subprocess.Popen | None] = [
+            subprocess.Popen(argv, env=env)  # noqa: S603
+            for _ in range(workers)
+        ]
+        restart_at = [0.0] * workers
+        self.stdout.write(
+            f"{workers} tiến trình nghe chung nhóm / listeners sharing the group “{share}”"
+        )
+        try:
+            while not stop.wait(0.5):
+                for n, child in enumerate(children):
+                    if child is not None and child.poll() is not None:
+                        self.stderr.write(
+                            f"Tiến trình nghe {n + 1} đã dừng (mã {child.returncode}), chạy lại "
+                            f"sau 5 giây / listener {n + 1} stopped (code {child.returncode}), "
+                            "restarting in 5 s"
+                        )
+                        children[n], restart_at[n] = None, time.monotonic() + 5
+                    elif child is None and time.monotonic() >= restart_at[n]:
+                        children[n] = subprocess.Popen(argv, env=env)  # noqa: S603
+        finally:
+            running = [child for child in children if child is not None]
+            for child in running:
+                child.terminate()
+            for child in running:
+                try:
+                    child.wait(timeout=15)
+                except subprocess.TimeoutExpired:
+                    child.kill()
 
     def simulate(self, *, url, prefix, speed, step, hours, **options):
         from tinhso.sensors.simulator import run
