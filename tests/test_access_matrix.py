@@ -239,7 +239,9 @@ def dti_world() -> dict:
     demo.handler entered, waiting for review."""
     from tinhso.dti.models import AssessmentValue
 
-    pending = AssessmentValue.objects.get(assessment__year=2024, status="pending")
+    pending = AssessmentValue.objects.get(
+        assessment__year=2024, status="pending", entered_by__username="demo.handler"
+    )
     index = pending.assessment.framework.main_indices.get(code="nhan_luc_so")
     return {"value": pending.pk, "index": index.pk}
 
@@ -554,6 +556,11 @@ PAGES: dict[str, Row] = {
             "value": "0.5",
             "evidence_link": "https://example.vn/x",
         },
+    ),
+    "dti_assessment_feed": Row(
+        "POST",
+        fixed("/dti/assessments/2024/feed/"),
+        lambda w, a, o: guarded(a, has(a, "handler", "data_steward", "supervisor")),
     ),
     "dti_value_review": Row(
         "POST",

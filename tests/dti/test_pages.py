@@ -85,8 +85,8 @@ def test_the_score_sheet_shows_the_approved_values(client, province):
     page = signed_in(client, "demo.leader").get("/dti/").content.decode()
     row = re.search(r'<tr id="sheet-nhan_thuc_so">(.*?)</tr>', page, re.S).group(1)
     assert "0,8500" in row
-    # ha_tang_so waits for review: it does not count yet.
-    row = re.search(r'<tr id="sheet-ha_tang_so">(.*?)</tr>', page, re.S).group(1)
+    # an_toan_thong_tin_mang waits for review: it does not count yet.
+    row = re.search(r'<tr id="sheet-an_toan_thong_tin_mang">(.*?)</tr>', page, re.S).group(1)
     assert "0,7150" not in row
     assert 'id="sheet-missing"' in page
 
@@ -128,9 +128,10 @@ def test_the_what_if_answers_with_the_smallest_raises(client, province):
     if step <= D("0.3"):
         assert f"+{vi(step)}" in answer
     # The weakest indices by points lost, from the assessment's approved values:
-    # thể chế số 0.1 × (1 − 0.78) before nhận thức số 0.1 × (1 − 0.85).
+    # hạ tầng số (fed from the households with fibre, 60.5 %) 0.1 × (1 − 0.605), then
+    # thể chế số 0.1 × (1 − 0.78), then nhận thức số 0.1 × (1 − 0.85).
     losses = re.findall(r'<tr id="loss-([a-z_]+)">', page)
-    assert losses == ["the_che_so", "nhan_thuc_so"]
+    assert losses == ["ha_tang_so", "the_che_so", "nhan_thuc_so"]
     assert "0,0220" in re.search(r'id="loss-the_che_so">(.*?)</tr>', page, re.S).group(1)
 
 
@@ -176,7 +177,9 @@ def test_entering_and_approving_a_value_through_the_pages(client, province):
 
 def test_returning_a_value_needs_a_note(client, province):
     assessment = Assessment.objects.get(year=2024, province=province)
-    pending = AssessmentValue.objects.get(assessment=assessment, status="pending")
+    pending = AssessmentValue.objects.get(
+        assessment=assessment, status="pending", entered_by__username="demo.handler"
+    )
     signed_in(client, "demo.supervisor")
     client.post(f"/dti/values/{pending.pk}/review/", {"decision": "return"})
     pending.refresh_from_db()

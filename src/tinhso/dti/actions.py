@@ -21,12 +21,14 @@ from tinhso.dti.models import (
     Assessment,
     AssessmentValue,
     Component,
+    Feed,
     Framework,
     MainIndex,
     Pillar,
     PublishedResult,
     ValueStatus,
 )
+from tinhso.ioc.models import Indicator
 from tinhso.units.models import LegacyProvince, Province
 
 FRAMEWORK_FIELDS = (
@@ -256,9 +258,12 @@ def enter_value(
     evidence_file=None,
     evidence_link: str = "",
     note: str = "",
+    fed_from: list[dict] | None = None,
 ) -> AssessmentValue:
     """Enter (or correct) a value with its evidence: a main index on 0–1, or a component's
-    points up to its maximum. It waits for a reviewer; a corrected value waits again."""
+    points up to its maximum. It waits for a reviewer; a corrected value waits again.
+    `fed_from` says which of the platform's indicators gave it (`feed_assessment`); a value
+    entered by a person has none, and the platform's feeds then leave it alone."""
     access.require_enterer(actor)
     if main_index.framework_id != assessment.framework_id or (
         component is not None and component.main_index_id != main_index.pk
@@ -282,6 +287,7 @@ def enter_value(
     entry.value = value
     entry.evidence_link = evidence_link
     entry.note = note
+    entry.fed_from = fed_from or []
     entry.status = ValueStatus.PENDING
     entry.entered_by = actor.user
     entry.reviewed_by = None
@@ -330,5 +336,101 @@ def review_value(
 
 
 _VALUE_FIELDS = [
-    "value", "evidence_link", "evidence_file", "note", "status", "entered_by_id",
+    "value", "evidence_link", "evidence_file", "note", "status", "entered_by_id", "fed_from",
 ]  # fmt: skip
+
+
+@dataclass
+class Fed:
+    """What `feed_assessment` did, target by target (main index or component codes)."""
+
+    entered: list[str]
+    unchanged: list[str]
+    kept: list[str]  # entered by a person: left as they are
+    missing: dict[str, list[str]]  # target -> indicators without a value for the year
+
+
+@transaction.atomic
+def feed_assessment(actor: Actor, assessment: Assessment) -> Fed:
+    """Enter every value the platform's own data gives the assessment (`feeds.proposals`),
+    each waiting for review like any other, its indicators named in `fed_from` and its
+    evidence the operations centre's explanation of the value read. A value a person
+    entered is kept; a fed value that has not changed is not entered again (its review
+    stands); a target whose feeds lack a value for the year is left as it is."""
+    from tinhso.dti.feeds import proposals
+
+    access.require_enterer(actor)
+    done = Fed([], [], [], {})
+    for proposal in proposals(assessment):
+        target = proposal.component.code if proposal.component else proposal.main_index.code
+        value = proposal.value
+        if value is None:
+            done.missing[target] = proposal.missing
+            continue
+        entry = AssessmentValue.objects.filter(
+            assessment=assessment, main_index=proposal.main_index, component=proposal.component
+        ).first()
+        if entry is not None and not entry.fed_from:
+            done.kept.append(target)
+            continue
+        if entry is not None and entry.value == value:
+            done.unchanged.append(target)
+            continue
+        parts = "; ".join(f"{p.indicator} = {p.value:g} {p.unit}".rstrip() for p in proposal.parts)
+        enter_value(
+            actor,
+            assessment,
+            proposal.main_index,
+            value,
+            component=proposal.component,
+            evidence_link=proposal.evidence_link,
+            note=f"Tự động từ dữ liệu của nền tảng, năm {assessment.year}: {parts}",
+            fed_from=[p.as_json() for p in proposal.parts],
+        )
+        done.entered.append(target)
+    return done
+
+
+@transaction.atomic
+def set_feed(
+    actor: Actor,
+    main_index: MainIndex,
+    indicator: Indicator,
+    *,
+    zero_at: float,
+    full_at: float,
+    weight: Decimal = Decimal(1),
+    component: Component | None = None,
+    note: str = "",
+) -> Feed:
+    """Say that `indicator` measures a main index (or one of its components), scaled from
+    `zero_at` (nothing) to `full_at` (the full mark); set again, it is updated."""
+    require_framework_admin(actor)
+    if component is not None and component.main_index_id != main_index.pk:
+        raise AssessmentError(_("This component is not part of the main index."))
+    if zero_at == full_at:
+        raise AssessmentError(_("The value scoring nothing and the full mark must differ."))
+    if weight <= 0:
+        raise AssessmentError(_("The weight must be above 0."))
+    feed = Feed.objects.filter(
+        framework=main_index.framework, main_index=main_index, component=component,
+        indicator=indicator,
+    ).first()  # fmt: skip
+    before = snapshot(feed) if feed is not None else None
+    if feed is None:
+        feed = Feed(
+            framework=main_index.framework,
+            main_index=main_index,
+            component=component,
+            indicator=indicator,
+        )
+    feed.zero_at, feed.full_at, feed.weight, feed.note = zero_at, full_at, weight, note
+    feed.save()
+    after = snapshot(feed)
+    if before is None:
+        record(actor, "dti.feed.set", feed, after=after)
+    else:
+        old, new = changed(before, after)
+        if new:
+            record(actor, "dti.feed.change", feed, before=old, after=new)
+    return feed

@@ -10,6 +10,7 @@ from tinhso.dti.models import (
     Assessment,
     AssessmentValue,
     Component,
+    Feed,
     Framework,
     MainIndex,
     Pillar,
@@ -99,3 +100,15 @@ class AssessmentValueAdmin(ReadOnlyAdmin):
     list_display = ("assessment", "main_index", "component", "value", "status", "entered_by")
     list_filter = ("status", "assessment")
     readonly_fields = [f.name for f in AssessmentValue._meta.fields]
+
+
+@admin.register(Feed)
+class FeedAdmin(AuditedAdmin):
+    """Which operations-centre indicator measures which main index (or component), on
+    which scale: an administrator's setting, audited; the assessments are fed daily."""
+
+    list_display = ("framework", "main_index", "component", "indicator", "zero_at", "full_at",
+                    "weight")  # fmt: skip
+    list_filter = ("framework",)
+    fields = ("framework", "main_index", "component", "indicator", "zero_at", "full_at",
+              "weight", "note")  # fmt: skip

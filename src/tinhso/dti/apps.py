@@ -22,8 +22,10 @@ class DtiConfig(AppConfig):
         # Every `migrate` brings the shipped frameworks up to date (decision 0014).
         post_migrate.connect(_load_shipped, sender=self, dispatch_uid="tinhso.dti.shipped")
 
-        from tinhso.core import nav
+        from tinhso.core import nav, schedule
         from tinhso.dti.access import VIEWERS
+
+        schedule.every(24 * 60, "tinhso.dti.tasks.feed_assessments")
 
         nav.register(
             nav.NavItem("dti", _("DTI"), "dti_overview", "staff", roles=VIEWERS, order=615)

@@ -1,6 +1,7 @@
 """The demo's DTI: published national results to compare against (shipped in
 `dti/published/`, each row with its source) and the demo province's 2024 assessment, opened
-with a few values entered by the demo agency staff, some approved.
+with a few values entered by the demo agency staff, some approved, and three fed from the
+demo's own operations-centre indicators (`DEMO_FEEDS`).
 
 Published files: `2021-63.csv` (the 2021 table on dti.gov.vn, 63 former provinces),
 `2024-34.csv` (the 2024 ranking of the 34 merged units) and `2024-63.csv` (the 2024 ranking
@@ -29,8 +30,20 @@ PUBLISHED = [
 DEMO_VALUES = [
     ("nhan_thuc_so", Decimal("0.8500"), True),
     ("the_che_so", Decimal("0.7800"), True),
-    ("ha_tang_so", Decimal("0.7150"), False),
+    ("an_toan_thong_tin_mang", Decimal("0.7150"), False),
 ]
+# Main indices the demo's own indicators measure (illustrative scales, not a national rule):
+# (main index, indicator, value scoring nothing, full mark)
+DEMO_FEEDS = [
+    # households with fibre broadband, 0–100 %
+    ("ha_tang_so", "ho-cap-quang", 0.0, 100.0),
+    # adults with a smartphone, 0–100 %
+    ("hoat_dong_xa_hoi_so", "dien-thoai-thong-minh", 0.0, 100.0),
+    # digital economy share of GRDP: the national goal for 2030 is 30 %
+    ("hoat_dong_kinh_te_so", "kinh-te-so-grdp", 0.0, 30.0),
+]
+# Of the fed values, the ones the demo supervisor has already approved.
+DEMO_FED_APPROVED = {"ha_tang_so"}
 EVIDENCE = "https://dti.gov.vn/"
 
 
@@ -68,4 +81,28 @@ def _assessment(actor: Actor, province, out) -> None:
         )
         if approved:
             actions.review_value(reviewing, entry, approve=True)
-    out(f"  DTI 2024: {province.name}, {len(DEMO_VALUES)} giá trị / values")
+    fed = _feeds(actor, assessment, reviewing)
+    out(
+        f"  DTI 2024: {province.name}, {len(DEMO_VALUES)} giá trị nhập / entered, "
+        f"{len(fed.entered)} từ dữ liệu của nền tảng / from the platform's data"
+    )
+
+
+def _feeds(actor: Actor, assessment, reviewing: Actor) -> actions.Fed:
+    from tinhso.ioc.models import Indicator
+
+    indices = {i.code: i for i in assessment.framework.main_indices.all()}
+    indicators = Indicator.objects.in_bulk(
+        [code for _i, code, _z, _f in DEMO_FEEDS], field_name="code"
+    )
+    for index, code, zero_at, full_at in DEMO_FEEDS:
+        if code in indicators:
+            actions.set_feed(
+                actor, indices[index], indicators[code], zero_at=zero_at, full_at=full_at,
+                note="Thang điểm minh họa của bản demo",
+            )  # fmt: skip
+    fed = actions.feed_assessment(Actor.system("DTI feed (demo)"), assessment)
+    for entry in assessment.values.filter(main_index__code__in=DEMO_FED_APPROVED):
+        if entry.fed_from:
+            actions.review_value(reviewing, entry, approve=True)
+    return fed

@@ -9,6 +9,8 @@ from them. The three national frameworks ship with the app (`dti/frameworks/*.js
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
@@ -308,6 +310,9 @@ class AssessmentValue(models.Model):
     )
     reviewed_at = models.DateTimeField(_("reviewed"), null=True, blank=True)
     review_note = models.TextField(_("review note"), blank=True)
+    # Filled when the platform fed the value from its own data (actions.feed_assessment):
+    # each indicator read, its value for the year, the period and what it contributed.
+    fed_from = models.JSONField(_("fed from"), default=list, blank=True)
 
     class Meta:
         ordering = ["assessment", "main_index__order", "component__order"]
@@ -329,3 +334,57 @@ class AssessmentValue(models.Model):
     def __str__(self) -> str:
         part = self.component or self.main_index
         return f"{self.assessment} · {part}: {self.value}"
+
+
+class Feed(models.Model):
+    """Where the platform's own data measures part of the DTI: an operations-centre
+    indicator (itself computed from the feedback hub, sensors, or a query over warehouse
+    datasets) whose province value for the year, scaled linearly from `zero_at` (0) to
+    `full_at` (the full mark: 1 for a main index, its maximum points for a component),
+    feeds a main index or a component. Several feeds of one target are averaged by weight."""
+
+    framework = models.ForeignKey(
+        Framework, verbose_name=_("framework"), on_delete=models.CASCADE, related_name="feeds"
+    )
+    main_index = models.ForeignKey(
+        MainIndex, verbose_name=_("main index"), on_delete=models.CASCADE, related_name="+"
+    )
+    component = models.ForeignKey(
+        Component,
+        verbose_name=_("component"),
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="+",
+    )
+    indicator = models.ForeignKey(
+        "ioc.Indicator", verbose_name=_("indicator"), on_delete=models.PROTECT, related_name="+"
+    )
+    zero_at = models.FloatField(_("value scoring nothing"))
+    full_at = models.FloatField(_("value scoring the full mark"))
+    weight = models.DecimalField(_("weight"), max_digits=6, decimal_places=3, default=Decimal(1))
+    note = models.TextField(_("note"), blank=True)
+
+    class Meta:
+        ordering = ["framework", "main_index__order", "component__order", "pk"]
+        verbose_name = _("DTI feed")
+        verbose_name_plural = _("DTI feeds")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["framework", "main_index", "component", "indicator"],
+                name="dti_feed_unique",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.indicator} → {self.component or self.main_index}"
+
+    def clean(self) -> None:
+        from django.core.exceptions import ValidationError
+
+        if self.main_index_id and self.main_index.framework_id != self.framework_id:
+            raise ValidationError(_("The main index is not part of this framework."))
+        if self.component is not None and self.component.main_index_id != self.main_index_id:
+            raise ValidationError(_("This component is not part of the main index."))
+        if self.zero_at is not None and self.zero_at == self.full_at:
+            raise ValidationError(_("The value scoring nothing and the full mark must differ."))

@@ -10,12 +10,13 @@ from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from tinhso.core.access import AccessDenied
 from tinhso.core.actors import Actor, actor_from_request
 from tinhso.core.exports import csv_response, xlsx_response
-from tinhso.dti import access, actions, charts, compare, sheet
+from tinhso.dti import access, actions, charts, compare, feeds, sheet
 from tinhso.dti.forms import ValueForm, WhatIfForm
 from tinhso.dti.models import Assessment, AssessmentValue
 from tinhso.dti.scoring import ScoringError, parse_value
@@ -181,8 +182,37 @@ def _assessment_page(
             "indices": indices,
             "form": form,
             "reviewable": {v.pk for v in values if access.can_review(actor, v)},
+            "proposals": feeds.proposals(found),
+            "can_feed": access.can_enter(actor),
         },
     )
+
+
+@require_POST
+def feed(request: HttpRequest, year: int) -> HttpResponse:
+    """Enter now what the platform's own indicators give the assessment (the worker does
+    it every day)."""
+    actor = actor_from_request(request)
+    found = access.assessment_of_year(actor, home_province.home_or_404(), year)
+    fed = actions.feed_assessment(actor, found)
+    if fed.entered:
+        messages.success(
+            request,
+            ngettext(
+                "%(n)s value was entered from the platform's data and waits for review.",
+                "%(n)s values were entered from the platform's data and wait for review.",
+                len(fed.entered),
+            )
+            % {"n": len(fed.entered)},
+        )
+    else:
+        messages.info(request, _("The platform's data gives no new value."))
+    if fed.kept:
+        messages.info(
+            request,
+            _("Kept as entered by staff: %(codes)s.") % {"codes": ", ".join(fed.kept)},
+        )
+    return redirect("dti_assessment", year=year)
 
 
 @require_POST
