@@ -79,7 +79,7 @@ def test_a_yearly_value_is_scaled_and_entered_for_review(system, assessment, ind
     assert (entry.value, entry.status, entry.entered_by) == (D("0.6250"), "pending", None)
     assert entry.fed_from[0]["indicator"] == "t-fibre" and entry.fed_from[0]["value"] == 62.5
     assert entry.evidence_link == f"/ioc/value/{entry.fed_from[0]['value_id']}/"
-    assert "t-fibre = 62.5 %" in entry.note
+    assert "Chỉ tiêu t-fibre = 62,5 %" in entry.note
     # It counts once someone reviews it, like any other value.
     assert "ha_tang_so" not in sheet.build(assessment).main_indices
     actions.review_value(as_user("demo.supervisor"), entry, approve=True)

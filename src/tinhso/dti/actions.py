@@ -376,7 +376,11 @@ def feed_assessment(actor: Actor, assessment: Assessment) -> Fed:
         if entry is not None and entry.value == value:
             done.unchanged.append(target)
             continue
-        parts = "; ".join(f"{p.indicator} = {p.value:g} {p.unit}".rstrip() for p in proposal.parts)
+        # Written in Vietnamese, as staff write notes: a decimal comma.
+        parts = "; ".join(
+            f"{p.name_vi} = {p.value:g}".replace(".", ",") + (f" {p.unit}" if p.unit else "")
+            for p in proposal.parts
+        )
         enter_value(
             actor,
             assessment,
