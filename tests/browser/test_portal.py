@@ -74,3 +74,79 @@ def test_the_portal_fits_a_phone(browser, live_server, demo):
             _fits(page, PHONE["width"])
     finally:
         context.close()
+
+
+def test_a_citizen_shares_a_reuse_and_asks_for_data_and_a_steward_answers_on_a_phone(
+    browser, live_server, demo
+):
+    """Anonymous on a phone: a dataset request (public at once) and a reuse of an open
+    dataset (shown once checked); the agency's data steward publishes the one and answers
+    the other; the sender's e-mail appears only on the steward's page."""
+    from tinhso.warehouse.models import Access, Dataset
+
+    slug = Dataset.objects.filter(access=Access.OPEN, owner__code="SKHCN").values_list(
+        "slug", flat=True
+    )[0]
+    email = "nguoi.dung@example.vn"
+    citizen = browser.new_context(viewport=PHONE, locale="vi-VN")
+    steward = browser.new_context(viewport=PHONE, locale="vi-VN")
+    try:
+        page = citizen.new_page()
+        page.set_default_timeout(15_000)
+        page.goto(live_server.url + "/opendata/requests/new")
+        page.locator("#id_title").fill("Danh sách trạm sạc xe điện")
+        page.locator("#id_description").fill("Vị trí và công suất từng trạm, để làm bản đồ.")
+        from tinhso.agencies.models import Agency
+
+        page.locator("#id_agency").select_option(str(Agency.objects.get(code="SKHCN").pk))
+        page.locator("#id_submitter_name").fill("Nguyễn Văn A")
+        page.locator("#id_submitter_email").fill(email)
+        page.locator("#request-form button[type=submit]").click()
+        expect(page).to_have_url(re.compile(r"/opendata/requests/\d+/$"))
+        request_url = page.url
+        expect(page.locator("h1")).to_have_text("Danh sách trạm sạc xe điện")
+        expect(page.locator("#answer")).to_contain_text("Chưa được trả lời")
+        _fits(page, PHONE["width"])
+        shot(page, "portal-request-phone")
+
+        page.goto(f"{live_server.url}/dataset/{slug}/reuses/new")
+        page.locator("#id_title").fill("Ứng dụng tra cứu cho người dân")
+        page.locator("#id_url").fill("https://example.vn/ung-dung")
+        page.locator("#id_description").fill("Hiển thị dữ liệu trên bản đồ điện thoại.")
+        page.locator("#id_submitter_name").fill("Nguyễn Văn A")
+        page.locator("#id_submitter_email").fill(email)
+        _fits(page, PHONE["width"])
+        page.locator("form button[type=submit]").last.click()
+        expect(page).to_have_url(re.compile(rf"/dataset/{slug}#reuses$"))
+        expect(page.locator("[role=status], .messages").first).to_contain_text("Cảm ơn")
+        expect(page.locator("#reuses")).not_to_contain_text("Ứng dụng tra cứu cho người dân")
+
+        moderator = steward.new_page()
+        moderator.set_default_timeout(15_000)
+        from tests.browser.test_phone import sign_in
+
+        sign_in(moderator, live_server.url, "demo.steward", demo)
+        moderator.goto(live_server.url + "/opendata/moderation/")
+        reuse = moderator.locator("#pending-reuses li", has_text="Ứng dụng tra cứu")
+        expect(reuse).to_contain_text(email)  # the steward may write back
+        _fits(moderator, PHONE["width"])
+        shot(moderator, "portal-moderation-phone")
+        reuse.get_by_role("button", name="Công bố", exact=True).click()
+        asked = moderator.locator("#open-requests li", has_text="trạm sạc xe điện")
+        asked.locator("textarea[name=answer]").fill("Sở sẽ công bố trong quý tới.")
+        asked.get_by_role("button", name="Công bố trả lời").click()
+        moderator.wait_for_load_state("load")
+        moderator.goto(live_server.url + "/opendata/moderation/")
+        expect(moderator.locator("#open-requests")).not_to_contain_text("trạm sạc xe điện")
+        expect(moderator.locator("#pending-reuses")).not_to_contain_text("Ứng dụng tra cứu")
+
+        page.goto(request_url)
+        expect(page.locator("#answer")).to_contain_text("Sở sẽ công bố trong quý tới.")
+        assert email not in page.content()
+        page.goto(f"{live_server.url}/dataset/{slug}")
+        expect(page.locator("#reuses")).to_contain_text("Ứng dụng tra cứu cho người dân")
+        assert email not in page.content()
+        _fits(page, PHONE["width"])
+    finally:
+        citizen.close()
+        steward.close()
