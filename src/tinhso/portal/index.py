@@ -118,6 +118,9 @@ FIELDS = [
     "formats",
     "resources",
     "modified",
+    "access",
+    "owner_pk",
+    "licence",
 ]
 
 
@@ -152,5 +155,14 @@ def _build(dataset: Dataset) -> SearchEntry:
             "formats": "|" + "|".join(formats) + "|",
             "resources": "|" + "|".join(resource_id(dataset.pk, f) for f in formats) + "|",
             "modified": modified,
+            "access": dataset.access,
+            "owner_pk": dataset.owner_id,
+            "licence": dataset.licence,
         },
     )
+
+
+def signature() -> tuple | None:
+    """The signature of the entries as this process last brought them up to date (None
+    before its first `refresh`): what caches of the entries are keyed on."""
+    return _checked.get("all")

@@ -273,6 +273,8 @@ def _search_page(
                 "facet.field": list(SOLR_FACETS),
                 "facet.limit": -1,
             },
+            # Narrowed by frequency or commune, the base is more than the open datasets.
+            open_only=not (params.get("frequency") or params.get("commune")),
         )
     except SearchQueryError as exc:  # quoted words and fields: should not happen
         error = str(exc)

@@ -81,9 +81,10 @@ def package_list(call: Call) -> list[str]:
 
 def package_search(call: Call) -> dict:
     """Search with q, fq, fq_list, sort, rows, start and facets (Solr's subset)."""
-    base = access.listed(call.actor, include_private=call.flag("include_private"))
+    private = call.flag("include_private") and call.actor.is_authenticated
+    base = access.listed(call.actor, include_private=private)
     index.refresh()
-    found, _rows, _start, sort = search.run(base, call.data)
+    found, _rows, _start, sort = search.run(base, call.data, open_only=not private)
     facets, search_facets = search.facet_answer(found)
     return {
         "count": found.count,

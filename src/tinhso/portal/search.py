@@ -21,7 +21,11 @@ from tinhso.agencies.models import Agency
 from tinhso.warehouse.models import Access, Dataset, Theme
 
 from .errors import SearchQueryError, ValidationError
+from .facets import FIELDS as FACET_FIELDS
+from .facets import FacetColumns
 from .index import fold, stable_id
+from .index import signature as index_signature
+from .models import SearchEntry
 
 # ckan/lib/search/query.py: anything else is "Invalid search parameters".
 SOLR_PARAMS = set(
@@ -50,13 +54,6 @@ SOLR_PARAMS = set(
 )
 ACTION_PARAMS = {"include_private", "include_drafts", "include_deleted", "use_default_schema"}
 ROWS_DEFAULT, ROWS_MAX = 10, 1000
-FACET_COLUMNS = {
-    "organization": "owner_id",
-    "license_id": "licence",
-    "tags": "search_entry__tags",
-    "groups": "search_entry__groups",
-    "res_format": "search_entry__formats",
-}
 
 TERM = re.compile(
     r"""(?P<sign>[-+!])?
@@ -252,8 +249,56 @@ def check_params(data: dict) -> None:
         raise SearchQueryError(f"Invalid search parameters: {unknown}")
 
 
-def run(base: QuerySet[Dataset], data: dict) -> tuple[Found, int, int, str]:
-    """(what was found, rows, start, sort) for package_search's parameters."""
+# A condition is written over Dataset (the portal's own reading of Solr's fields); the
+# search runs it over the search entries, which carry the dataset's access, owner and
+# licence, so that it scans that one table (docs/performance.md). Paths to other dataset
+# fields join the dataset, for the terms that name them.
+ENTRY_PATHS = {
+    "access": "access",
+    "owner_id": "owner_pk",
+    "licence": "licence",
+    "pk": "dataset_id",
+    "score": "score",
+}
+
+
+def _entry_path(path: str) -> str:
+    """A Dataset lookup (`search_entry__text__contains`, `owner__code__iexact`) read from
+    SearchEntry."""
+    if path.startswith("search_entry__"):
+        return path.removeprefix("search_entry__")
+    name, _sep, rest = path.partition("__")
+    if name in ENTRY_PATHS:
+        return ENTRY_PATHS[name] + (f"__{rest}" if rest else "")
+    return f"dataset__{path}"
+
+
+def reroot(condition: Q) -> Q:
+    """The same condition over SearchEntry."""
+    made = Q()
+    made.connector, made.negated = condition.connector, condition.negated
+    for child in condition.children:
+        if isinstance(child, Q):
+            made.children.append(reroot(child))
+        else:
+            lookup, value = child
+            made.children.append((_entry_path(lookup), value))
+    return made
+
+
+def entries_of(base: QuerySet[Dataset], open_only: bool) -> QuerySet[SearchEntry]:
+    """The search entries of the datasets in `base`: by the entry's own copy of the access
+    when `base` is the open datasets (every public search), else through the datasets."""
+    if open_only:
+        return SearchEntry.objects.filter(access=Access.OPEN)
+    return SearchEntry.objects.filter(dataset__in=base.order_by().values("pk"))
+
+
+def run(
+    base: QuerySet[Dataset], data: dict, *, open_only: bool = False
+) -> tuple[Found, int, int, str]:
+    """(what was found, rows, start, sort) for package_search's parameters, over the
+    datasets of `base` (`open_only`: `base` is exactly the open datasets)."""
     check_params(data)
     rows = min(natural(data, "rows", ROWS_DEFAULT), ROWS_MAX)
     start = natural(data, "start", 0)
@@ -264,34 +309,53 @@ def run(base: QuerySet[Dataset], data: dict) -> tuple[Found, int, int, str]:
         condition &= extra
     matched = base.filter(condition)
     sort = str(data.get("sort") or "score desc, metadata_modified desc")
-    order = _order(sort)
+    order = [
+        ("-" if key.startswith("-") else "") + _entry_path(key.lstrip("-")) for key in _order(sort)
+    ]
     score = Value(0, output_field=IntegerField())
     for word in words:
         score = score + Case(
-            When(search_entry__title__contains=word, then=Value(2)),
+            When(title__contains=word, then=Value(2)),
             default=Value(1),
             output_field=IntegerField(),
         )
     fields = _facet_fields(data)
-    wanted = [f for f in fields if f in FACET_COLUMNS]
-    # With facets, one scan of what matched, in order, with the facet columns beside each
-    # id: the page is a slice of it, the count its length, the facets its columns
-    # (docs/performance.md: three scans and a Counter update per row cost 2.6× as much at
-    # 10,000 datasets).
-    ordered = matched.annotate(score=score).order_by(*order)
+    wanted = [f for f in fields if f in FACET_FIELDS]
+    ordered = (
+        entries_of(base, open_only).filter(reroot(condition)).annotate(score=score).order_by(*order)
+    )
     if wanted:
-        found_rows = list(ordered.values_list("pk", *[FACET_COLUMNS[f] for f in wanted]))
-        count = len(found_rows)
-        ids = [row[0] for row in found_rows[start : start + rows]]
-        columns = list(zip(*found_rows, strict=True)) if found_rows else [()] * (1 + len(wanted))
+        # One scan of what matched, in order: the page is a slice of it, the count its
+        # length, the facets counted from the entries' columns kept in memory
+        # (`facet_columns`), as Solr keeps its un-inverted fields.
+        found_ids = list(ordered.values_list("dataset_id", flat=True))
+        count = len(found_ids)
+        ids = found_ids[start : start + rows]
+        counted = facet_columns().counts(found_ids, wanted)
     else:  # no facets (a harvester's page): the page and the count, nothing more read
-        ids = list(ordered.values_list("pk", flat=True)[start : start + rows]) if rows else []
-        count = matched.count()
-        columns = [()]
+        page = ordered.values_list("dataset_id", flat=True)[start : start + rows]
+        ids = list(page) if rows else []
+        count = ordered.count()
+        counted = {}
     by_pk = Dataset.objects.select_related("owner").in_bulk(ids)
-    facets, titles = _facets(fields, dict(zip(wanted, columns[1:], strict=True)), data)
-    found = Found(count, [by_pk[pk] for pk in ids], facets, titles, matched)
+    facets, titles = _facets(fields, counted, data)
+    found = Found(count, [by_pk[pk] for pk in ids if pk in by_pk], facets, titles, matched)
     return found, rows, start, sort
+
+
+_columns: dict[str, object] = {}
+
+
+def facet_columns() -> FacetColumns:
+    """The entries' facet values, un-inverted; read again whenever the search entries
+    change (the signature `index.refresh` keeps)."""
+    signature = index_signature()
+    if _columns.get("signature") != signature or signature is None:
+        rows = SearchEntry.objects.values_list(
+            "dataset_id", "owner_pk", "licence", "groups", "tags", "formats"
+        )
+        _columns.update(signature=signature, columns=FacetColumns(rows))
+    return _columns["columns"]  # type: ignore[return-value]
 
 
 def _facet_fields(data: dict) -> list[str]:
@@ -301,21 +365,14 @@ def _facet_fields(data: dict) -> list[str]:
 
 
 def _facets(
-    fields: list[str], columns: dict[str, tuple], data: dict
+    fields: list[str], counted: dict[str, Counter], data: dict
 ) -> tuple[dict[str, Counter], dict]:
-    """The counts of each facet field over the matched datasets, from their columns: the
-    owner and licence as they are, the entry's barred strings (`|educ|envi|`) joined and
-    split once — no JSON decoding, no Python loop per dataset."""
+    """The counts of each facet field over the matched datasets (`counted`), with the
+    values' titles, cut to `facet.limit` and `facet.mincount`."""
     if not fields:
         return {}, {}
-    counts: dict[str, Counter] = {f: Counter() for f in fields}
+    counts: dict[str, Counter] = {f: counted.get(f, Counter()) for f in fields}
     titles: dict[str, dict[str, str]] = {f: {} for f in fields}
-    for field, values in columns.items():
-        if field in ("organization", "license_id"):
-            counts[field] = Counter(values)
-        else:
-            counts[field] = Counter("|".join(v for v in values if v).split("|"))
-            counts[field].pop("", None)
     if "organization" in counts:
         agencies = Agency.objects.filter(pk__in=list(counts["organization"]))
         names = {a.pk: (a.code.lower(), a.name) for a in agencies}
