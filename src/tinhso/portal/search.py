@@ -111,7 +111,10 @@ def _field(field: str, value: str) -> Q:
     simple = {
         "name": lambda v: Q(slug=v),
         "id": lambda v: Q(search_entry__uuid=v),
-        "organization": lambda v: Q(owner__code__iexact=v),
+        # By the owner's id, so that the entries' own copy of it answers.
+        "organization": lambda v: Q(
+            owner_id__in=Agency.objects.filter(code__iexact=v).values("pk")
+        ),
         "owner_org": _agency,
         "groups": lambda v: Q(search_entry__groups__contains=f"|{v.lower()}|"),
         "tags": lambda v: Q(search_entry__tags__contains=f"|{v}|"),
