@@ -1,13 +1,20 @@
 """Report intake under load, and crash safety.
 
     python benchmarks/intake.py [--database sqlite|postgres] [--clients 50] [--seconds 60]
-                                [--kill]
+                                [--rate 200] [--pin] [--kill]
 
 Builds a throw-away installation (demo province) in a temporary data folder (and, for
 PostgreSQL, a fresh database on 127.0.0.1:5432), starts `tinhso serve` (gunicorn) and
 drives `POST /api/feedback/reports` with `--clients` concurrent keep-alive clients, each
 request with its own Idempotency-Key. Printed beside it, as the baseline measured in the
 same run: the same clients on `GET /healthz` (the server's floor without a write).
+
+With `--rate R` the clients are paced (an open loop): R requests a second in all, each
+client on its own fixed schedule, and each latency runs from the moment its request was
+due — a server that falls behind shows it in the latency instead of slowing the clients
+down. With `--pin` the server (every gunicorn process) runs on the second core and the
+clients on the first, so that neither takes the other's CPU (PostgreSQL's own server is
+a system service and is not pinned).
 
 With `--kill`, the server's whole process group is killed with SIGKILL halfway through;
 clients retry what failed with the same Idempotency-Key while it restarts, and at the end
@@ -67,8 +74,11 @@ def prepare(database: str) -> dict[str, str]:
     return env
 
 
+SERVER_CORE, CLIENT_CORE = 1, 0
+
+
 def start_server(
-    env: dict[str, str], port: int, workers: int | None, threads: int | None
+    env: dict[str, str], port: int, workers: int | None, threads: int | None, pin: bool = False
 ) -> subprocess.Popen:
     server = subprocess.Popen(
         [
@@ -83,6 +93,7 @@ def start_server(
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
         start_new_session=True,
+        preexec_fn=(lambda: os.sched_setaffinity(0, {SERVER_CORE})) if pin else None,  # noqa: PLW1509
     )
     deadline = time.time() + 60
     while time.time() < deadline:
@@ -117,21 +128,29 @@ def communes(env: dict[str, str]) -> list[str]:
 def client(args: tuple) -> dict:
     """One client: keep-alive requests until `until`; retries a failed write with the
     same Idempotency-Key."""
-    port, until, kind, commune_codes, seed = args
+    port, until, kind, commune_codes, seed, interval = args
     rng = random.Random(seed)
+    due = time.perf_counter() + (interval or 0) * rng.random()  # spread the clients' starts
     latencies: list[float] = []
     acknowledged: list[str] = []
     errors = 0
     con = None
     pending = None
+    scheduled: dict[str, float] = {}
     while time.time() < until or pending is not None:
         if pending is None:
             body = json.dumps({"text": rng.choice(TEXTS), "commune": rng.choice(commune_codes)})
             pending = (str(uuid.uuid4()), body)
+        if interval and pending[0] not in scheduled:
+            wait = due - time.perf_counter()
+            if wait > 0:
+                time.sleep(wait)
+            scheduled[pending[0]] = due  # a retried request keeps its first due time
+            due += interval
         try:
             if con is None:
                 con = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
-            start = time.perf_counter()
+            start = scheduled.get(pending[0]) or time.perf_counter()
             if kind == "write":
                 con.request(
                     "POST",
@@ -164,12 +183,23 @@ def client(args: tuple) -> dict:
 
 
 def load(
-    port: int, clients: int, seconds: float, kind: str, commune_codes: list[str], on_half=None
+    port: int,
+    clients: int,
+    seconds: float,
+    kind: str,
+    commune_codes: list[str],
+    on_half=None,
+    rate: float | None = None,
 ) -> dict:
     until = time.time() + seconds
     processes = min(clients, max(2, os.cpu_count() or 2) * 2)
     per = [clients // processes + (1 if i < clients % processes else 0) for i in range(processes)]
-    jobs = [(port, until, kind, commune_codes, i) for i, n in enumerate(per) for _ in range(n)]
+    interval = clients / rate if rate else None
+    jobs = [
+        (port, until, kind, commune_codes, i * 1000 + k, interval)
+        for i, n in enumerate(per)
+        for k in range(n)
+    ]
     started = time.time()
     with mp.Pool(len(jobs)) as pool:
         result = pool.map_async(client, jobs, chunksize=1)
@@ -226,27 +256,38 @@ def main() -> None:
     parser.add_argument("--workers", type=int)
     parser.add_argument("--threads", type=int)
     parser.add_argument("--kill", action="store_true")
+    parser.add_argument("--rate", type=float, help="requests a second in all (paced clients)")
+    parser.add_argument(
+        "--pin", action="store_true", help="server on one core, clients on the other"
+    )
     args = parser.parse_args()
 
     env = prepare(args.database)
     port = free_port()
-    server = start_server(env, port, args.workers, args.threads)
+    server = start_server(env, port, args.workers, args.threads, args.pin)
+    if args.pin:
+        os.sched_setaffinity(0, {CLIENT_CORE})  # the client processes inherit it
     codes = communes(env)
     print(
         f"{args.database}: {args.clients} clients, {args.seconds:.0f} s, gunicorn "
         f"{args.workers or 'default'} workers × {args.threads or 'default'} threads, "
-        f"{os.cpu_count()} cores shared with the clients"
+        + (
+            f"server pinned to core {SERVER_CORE}, clients to core {CLIENT_CORE}"
+            if args.pin
+            else f"{os.cpu_count()} cores shared with the clients"
+        )
+        + (f"; paced at {args.rate:,.0f} requests/s" if args.rate else "; closed loop")
     )
     state = {"server": server}
     try:
-        baseline = load(port, args.clients, min(10, args.seconds), "read", codes)
+        baseline = load(port, args.clients, min(10, args.seconds), "read", codes, rate=args.rate)
         show("baseline GET /healthz", baseline)
 
         def kill_and_restart():
             os.killpg(state["server"].pid, signal.SIGKILL)
             state["server"].wait()
             print("  … server killed with SIGKILL; restarting")
-            state["server"] = start_server(env, port, args.workers, args.threads)
+            state["server"] = start_server(env, port, args.workers, args.threads, args.pin)
 
         result = load(
             port,
@@ -255,6 +296,7 @@ def main() -> None:
             "write",
             codes,
             on_half=kill_and_restart if args.kill else None,
+            rate=args.rate,
         )
         show("POST /api/feedback/reports", result)
         print(
