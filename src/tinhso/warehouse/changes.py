@@ -39,7 +39,14 @@ def between(actor: Actor, slug: str, number: int, *, sample: int = 50) -> dict:
 
 def diff(previous: Path, new: Path, *, sample: int = 0) -> dict:
     """Rows added and removed between two versions (compared on the columns both have,
-    duplicates counted), the columns added and removed, and up to `sample` rows of each."""
+    duplicates counted), the columns added and removed, and up to `sample` rows of each.
+
+    The counts come from one pass over each file: every row's 64-bit hash over the common
+    columns, counted per hash on each side, the surplus of each side summed — a quarter
+    of the time of two `EXCEPT ALL`s over whole rows at 10,000,000 rows
+    (docs/performance.md). Two different rows with the same hash would be counted as the
+    same row: at 10,000,000 rows a side, a chance of about one in 100,000 of being one row
+    off. The sample rows, asked for on the version's page, are found by `EXCEPT ALL`."""
     con = duckdb.connect()
     try:
         old_cols, new_cols = (
@@ -54,14 +61,25 @@ def diff(previous: Path, new: Path, *, sample: int = 0) -> dict:
         }
         if not common:
             return {**result, "added": None, "removed": None}
-        for key, first, second in (("added", new, previous), ("removed", previous, new)):
-            query = (
-                f"SELECT {common} FROM read_parquet({sql_string(first)}) EXCEPT ALL "  # noqa: S608
-                f"SELECT {common} FROM read_parquet({sql_string(second)})"
-            )
-            result[key] = con.execute(f"SELECT count(*) FROM ({query})").fetchone()[0]  # noqa: S608
-            if sample:
-                result[key + "_rows"] = con.execute(f"{query} LIMIT {int(sample)}").fetchall()
+        counted = "SELECT hash({common}) AS h, count(*) AS n FROM read_parquet({path}) GROUP BY 1"
+        # Only names from the files' own schemas and quoted paths go into the text.
+        added, removed = con.execute(
+            f"WITH o AS ({counted.format(common=common, path=sql_string(previous))}), "  # noqa: S608
+            f"w AS ({counted.format(common=common, path=sql_string(new))}) "
+            "SELECT coalesce(sum(greatest(coalesce(w.n, 0) - coalesce(o.n, 0), 0)), 0), "
+            "coalesce(sum(greatest(coalesce(o.n, 0) - coalesce(w.n, 0), 0)), 0) "
+            "FROM o FULL OUTER JOIN w USING (h)"
+        ).fetchone()
+        result["added"], result["removed"] = int(added), int(removed)
+        if sample:
+            for key, first, second in (("added", new, previous), ("removed", previous, new)):
+                query = (
+                    f"SELECT {common} FROM read_parquet({sql_string(first)}) EXCEPT ALL "  # noqa: S608
+                    f"SELECT {common} FROM read_parquet({sql_string(second)})"
+                )
+                result[key + "_rows"] = (
+                    con.execute(f"{query} LIMIT {int(sample)}").fetchall() if result[key] else []
+                )
         return result
     finally:
         con.close()
