@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import os
+import socket
 import uuid
 
 import pytest
 
 from tinhso.agencies.models import Agency
-from tinhso.sensors import actions
+from tinhso.sensors import actions, mqtt
 from tinhso.sensors.models import DeviceKind
 
 
@@ -33,3 +35,18 @@ def register(system):
 @pytest.fixture
 def station(register):
     return register()
+
+
+@pytest.fixture(scope="session")
+def mosquitto() -> mqtt.Broker:
+    """The machine's Mosquitto at 127.0.0.1:1883. A fresh machine (the README's `make
+    test`) may have none: the test is skipped; CI has one and says so
+    (TINHSO_TEST_MQTT=required), and there a missing broker is a failure, not a skip."""
+    broker = mqtt.Broker("127.0.0.1", 1883)
+    try:
+        socket.create_connection((broker.host, broker.port), timeout=2).close()
+    except OSError:
+        if os.environ.get("TINHSO_TEST_MQTT") == "required":
+            pytest.fail("no MQTT broker at 127.0.0.1:1883, and .ci/run requires one")
+        pytest.skip("no MQTT broker at 127.0.0.1:1883")
+    return broker

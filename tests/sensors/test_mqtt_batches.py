@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import os
 import socket
 import time
 import uuid
@@ -39,13 +38,7 @@ def broker(request):
         yield mqtt.Broker("127.0.0.1", port)
         running.stop()
         return
-    try:
-        socket.create_connection(("127.0.0.1", 1883), timeout=2).close()
-    except OSError:
-        if os.environ.get("TINHSO_TEST_MQTT") == "required":
-            pytest.fail("no MQTT broker at 127.0.0.1:1883, and .ci/run requires one")
-        pytest.skip("no MQTT broker at 127.0.0.1:1883")
-    yield mqtt.Broker("127.0.0.1", 1883)
+    yield request.getfixturevalue("mosquitto")
 
 
 @pytest.fixture

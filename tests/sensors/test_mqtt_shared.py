@@ -9,7 +9,6 @@ from __future__ import annotations
 import datetime as dt
 import os
 import signal
-import socket
 import subprocess
 import sys
 import threading
@@ -25,17 +24,6 @@ from tinhso.sensors.models import Observation
 
 DEADLINE = 30.0  # seconds to wait for the broker and the processes, not a measurement
 MOSQUITTO = mqtt.Broker("127.0.0.1", 1883)
-
-
-@pytest.fixture
-def mosquitto():
-    try:
-        socket.create_connection((MOSQUITTO.host, MOSQUITTO.port), timeout=2).close()
-    except OSError:
-        if os.environ.get("TINHSO_TEST_MQTT") == "required":
-            pytest.fail("no MQTT broker at 127.0.0.1:1883, and .ci/run requires one")
-        pytest.skip("no MQTT broker at 127.0.0.1:1883")
-    return MOSQUITTO
 
 
 def publish_readings(prefix: str, device_id: str, count: int, start: dt.datetime) -> None:
