@@ -239,6 +239,11 @@ def test_a_handler_answers_with_a_photo_and_a_document(page, demo, tmp_path):
     page.goto(page.base + f"/feedback/track/?code={report.code}")
     photo = page.get_by_role("img", name="Ảnh gửi kèm câu trả lời")
     expect(photo).to_be_visible()
-    assert photo.evaluate("img => img.naturalWidth") > 0
+    # Its pixels arrived (waiting for the image to finish loading; 0 if it failed to).
+    loaded = photo.evaluate(
+        "img => img.complete ? img.naturalWidth : new Promise(done => {"
+        " img.onload = () => done(img.naturalWidth); img.onerror = () => done(0); })"
+    )
+    assert loaded > 0
     expect(page.get_by_role("link", name="cong-van-tra-loi.pdf")).to_be_visible()
     shot(page, "report-answer-with-files")
