@@ -8,7 +8,7 @@
     tinhso units load | convert FILE.csv … | locate LAT LON
     tinhso text train | evaluate | predict …   the text classifier on a labelled CSV
     tinhso data ingest FILE --dataset SLUG … | query "SQL"   the shared data warehouse
-    tinhso sensors listen | simulate [--speed 60]   sensor readings over MQTT
+    tinhso sensors listen [--workers N] | simulate [--speed 60]   sensor readings over MQTT
     tinhso ioc report --scope leader|SECTOR --period week|month [--date D]   a report as PDF + XLSX
     tinhso dti score --framework 922 --csv FILE [--json]   score and rank provinces
     tinhso dti import-results --year YEAR FILE [--units old|new]   the published national results
