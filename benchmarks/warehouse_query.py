@@ -125,7 +125,7 @@ def main() -> None:
         t = time.perf_counter()
         subprocess.run(
             [TINHSO, "data", "ingest", str(csv_path), "--dataset", "bench", "--agency", "SKHCN",
-             "--access", "open", "--title", "Benchmark"],
+             "--access", "open", "--title", "Benchmark", "--serve-now"],
             **quiet,
         )  # fmt: skip
         print(f"ingested {args.rows:,} rows (with the serving copy) in "

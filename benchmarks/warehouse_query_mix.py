@@ -170,7 +170,7 @@ def main() -> None:
         for slug, path in files.items():
             subprocess.run(
                 [TINHSO, "data", "ingest", str(path), "--dataset", slug, "--agency", "SKHCN",
-                 "--access", "open", "--title", slug],
+                 "--access", "open", "--title", slug, "--serve-now"],
                 **quiet,
             )  # fmt: skip
         server = subprocess.Popen([TINHSO, "serve"], env=env, stdout=subprocess.DEVNULL,

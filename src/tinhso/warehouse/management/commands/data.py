@@ -39,6 +39,12 @@ class Command(BaseCommand):
             action="store_true",
             help="Accept columns removed, renamed or retyped since the current version.",
         )
+        load.add_argument(
+            "--serve-now",
+            action="store_true",
+            help="Build the rows API's fast copy of a big version before returning (by "
+            "default the task worker builds it; the version is queryable at once either way).",
+        )
         query = commands.add_parser("query", help="Run one read-only SQL query.")
         query.add_argument("sql")
         query.add_argument("--format", choices=("csv", "json", "parquet"), default="csv")
@@ -59,6 +65,7 @@ class Command(BaseCommand):
         sheet,
         accept_schema_change,
         encoding,
+        serve_now=False,
         **o,
     ):
         from tinhso.agencies.models import Agency
@@ -95,7 +102,7 @@ class Command(BaseCommand):
                 sheet=sheet,
                 accept_schema_change=accept_schema_change,
                 encoding=encoding,
-                serve_now=True,
+                serve_now=serve_now,
                 progress=lambda percent: bar.update(task, completed=percent),
             )
             bar.update(task, completed=100)
@@ -117,6 +124,15 @@ class Command(BaseCommand):
                 "enc": version.encoding,
             }
         )
+        from tinhso.warehouse import serving
+
+        if version.rows >= serving.SERVING_ROWS and not serve_now:
+            self.stdout.write(
+                _(
+                    "Queryable now; the task worker builds its fast copy for the rows API "
+                    "(--serve-now builds it here)."
+                )
+            )
 
     def query(self, *, sql, format, output, **options):
         actor = Actor.system("tinhso data query")
