@@ -117,8 +117,11 @@ def test_a_citizen_shares_a_reuse_and_asks_for_data_and_a_steward_answers_on_a_p
         page.locator("#id_submitter_email").fill(email)
         _fits(page, PHONE["width"])
         page.locator("form button[type=submit]").last.click()
-        expect(page).to_have_url(re.compile(rf"/dataset/{slug}#reuses$"))
-        expect(page.locator("[role=status], .messages").first).to_contain_text("Cảm ơn")
+        expect(page).to_have_url(re.compile(rf"/dataset/{slug}$"))
+        # The thank-you is where the sender is looking: at the top, in view.
+        thanks = page.locator(".messages").first
+        expect(thanks).to_contain_text("Cảm ơn")
+        expect(thanks).to_be_in_viewport()
         expect(page.locator("#reuses")).not_to_contain_text("Ứng dụng tra cứu cho người dân")
 
         moderator = steward.new_page()

@@ -87,7 +87,7 @@ def test_a_reuse_is_shown_once_a_steward_of_the_owner_agency_publishes_it(
 ):
     response = client.post("/dataset/truong-ckan/reuses/new", _reuse())
     assert response.status_code == 302
-    assert response["Location"] == "/dataset/truong-ckan#reuses"
+    assert response["Location"] == "/dataset/truong-ckan"
     reuse = Reuse.objects.get(url="https://example.org/ban-do-truong")
     assert reuse.state == ReuseState.PENDING
     assert list(reuse.datasets.values_list("slug", flat=True)) == ["truong-ckan"]

@@ -258,7 +258,13 @@ def review(request: HttpRequest, value_id: int) -> HttpResponse:
     except AccessDenied as exc:
         messages.warning(request, exc.message)
     else:
-        messages.success(request, _("The decision was recorded."))
+        approved = request.POST.get("decision") == "approve"
+        messages.success(
+            request,
+            _("The value was approved: it counts in the score sheet.")
+            if approved
+            else _("The value was returned for correction."),
+        )
     return redirect("dti_assessment", year=entry.assessment.year)
 
 

@@ -43,7 +43,8 @@ def _open_dataset(request: HttpRequest, slug: str) -> Dataset:
 def reuse_new(request: HttpRequest, slug: str) -> HttpResponse:
     dataset = _open_dataset(request, slug)
     form = ReuseForm(request.POST or None)
-    back = reverse("portal_dataset", args=[dataset.slug]) + "#reuses"
+    # Back to the top of the dataset's page, where the thank-you message shows.
+    back = reverse("portal_dataset", args=[dataset.slug])
     if request.method == "POST" and form.is_valid():
         if form.is_robot():
             return redirect(back)

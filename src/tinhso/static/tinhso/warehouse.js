@@ -277,7 +277,29 @@
       }
     };
 
+    // The chart's own buttons speak the page's language (plotly.js ships English only).
+    if (window.Plotly && window.Plotly.register) {
+      window.Plotly.register({
+        moduleType: "locale",
+        name: "vi",
+        dictionary: {
+          "Download plot as a PNG": "Tải biểu đồ về (PNG)",
+          "Zoom": "Phóng to vùng chọn",
+          "Pan": "Kéo",
+          "Reset axes": "Về khung ban đầu",
+          "Toggle Spike Lines": "Bật/tắt đường gióng",
+          "Show closest data on hover": "Hiện số liệu gần nhất",
+          "Compare data on hover": "So sánh số liệu",
+          "Double-click to zoom back out": "Nhấp đúp để thu nhỏ lại",
+          "Autoscale": "Tự co giãn",
+          "Produced with Plotly.js": "Vẽ bằng Plotly.js"
+        },
+        format: { decimal: ",", thousands: "." }
+      });
+    }
+
     var CONFIG = {
+      locale: document.documentElement.lang === "vi" ? "vi" : "en",
       displaylogo: false,
       responsive: true,
       showSendToCloud: false,
