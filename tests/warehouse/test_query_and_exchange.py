@@ -77,7 +77,7 @@ def test_a_big_filtered_count_is_estimated_from_a_sample(system, steward_agency,
     path = tmp_path / "big.parquet"
     con = duckdb.connect()
     con.execute(
-        "COPY (SELECT i AS id, i % 4 AS nhom FROM range(1200000) t(i)) "
+        "COPY (SELECT i AS id, i % 4 AS nhom, i % 997 AS r FROM range(1200000) t(i)) "
         f"TO '{path}' (FORMAT parquet)"
     )
     con.close()
@@ -89,6 +89,10 @@ def test_a_big_filtered_count_is_estimated_from_a_sample(system, steward_agency,
     assert page.total_is_exact is False and 270_000 < page.total < 330_000
     exact = rows.page(system, "lon", {"nhom": "1", "_limit": "1", "_total": "exact"})
     assert exact.total_is_exact is True and exact.total == 300_000
+    # A rare match (0.1 %, 1,204 rows) is estimated from the whole sample, not from the
+    # first fifth of it (which finds about a hundred).
+    rare = rows.page(system, "lon", {"r": "7", "_limit": "1", "_total": "estimate"})
+    assert rare.total_is_exact is False and 1_000 < rare.total < 1_450
 
 
 def test_csv_download_has_a_bom_and_neutralised_formulas(client, schools):
