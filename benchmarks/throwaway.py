@@ -55,3 +55,11 @@ def wait_for(url: str, seconds: float = 120) -> None:
         except OSError:
             time.sleep(0.5)
     raise SystemExit(f"{url} did not answer")
+
+
+def stop(*processes) -> None:
+    """Terminate the server processes that were started (None: not started) and wait."""
+    for process in processes:
+        if process is not None:
+            process.terminate()
+            process.wait()

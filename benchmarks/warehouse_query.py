@@ -186,10 +186,7 @@ def main() -> None:
             ratio = statistics.median(theirs) / statistics.median(ours)
             print(f"{name:6s} datasette p50 / tinhso p50 = {ratio:.1f}×")
     finally:
-        for process in (server, datasette):
-            if process is not None:
-                process.terminate()
-                process.wait()
+        throwaway.stop(server, datasette)
         throwaway.remove(installation)
         if not args.keep:
             shutil.rmtree(folder, ignore_errors=True)

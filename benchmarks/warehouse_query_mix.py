@@ -217,10 +217,7 @@ def main() -> None:
                     asked = {"_size": "1", **other}
                 theirs[slug, name], _body = _measure(url, asked, args.datasette_requests)
     finally:
-        for process in (server, datasette):
-            if process is not None:
-                process.terminate()
-                process.wait()
+        throwaway.stop(server, datasette)
         throwaway.remove(installation)
         if not args.keep:
             shutil.rmtree(folder, ignore_errors=True)
