@@ -119,10 +119,11 @@ def year_values(indicators: list[Indicator], year: int) -> dict[int, tuple[float
     found = {r["indicator"]: (r["mean"], r["n"], r["last"]) for r in rows}
     # A yearly indicator has one value a year; should it have been stored twice (periods
     # written by hand), its last one is the year's.
-    for indicator in indicators:
-        if indicator.period == "year" and indicator.pk in found:
-            last = IndicatorValue.objects.get(pk=found[indicator.pk][2])
-            found[indicator.pk] = (last.value, 1, last.pk)
+    yearly = [i.pk for i in indicators if i.period == "year" and i.pk in found]
+    lasts = IndicatorValue.objects.in_bulk([found[pk][2] for pk in yearly])
+    for pk in yearly:
+        last = lasts[found[pk][2]]
+        found[pk] = (last.value, 1, last.pk)
     return found
 
 
