@@ -24,7 +24,9 @@ def test_changed_pages_in_both_languages_and_sizes(browser, live_server, demo, l
         "catalogue": "/data/",
         "portal-search": "/dataset/",
         "dti": "/dti/",
+        "dti-assessment": "/dti/assessments/2024/",
         "roadmap": "/roadmap/",
+        "portal-request-new": "/opendata/requests/new",
     }
     context = browser.new_context(viewport=SIZES[size], locale="vi-VN")
     page = context.new_page()
