@@ -3,10 +3,12 @@ rejected). Each is audited."""
 
 from __future__ import annotations
 
+import logging
 import re
 import shutil
 from pathlib import Path
 
+import duckdb
 from django.conf import settings
 from django.db import transaction
 from django.db.models import Max
@@ -15,7 +17,7 @@ from django.utils.translation import gettext as _
 from tinhso.core.actions import record, snapshot
 from tinhso.core.actors import Actor
 from tinhso.core.events import emit
-from tinhso.warehouse import drift, ingest
+from tinhso.warehouse import checksums, drift, ingest
 from tinhso.warehouse.changes import diff
 from tinhso.warehouse.errors import IngestError
 from tinhso.warehouse.models import (
@@ -25,6 +27,8 @@ from tinhso.warehouse.models import (
     JobStatus,
     VersionStatus,
 )
+
+logger = logging.getLogger(__name__)
 
 
 def warehouse_dir() -> Path:
@@ -96,9 +100,6 @@ def add_version(
         except IngestError as exc:
             exc.sha256, exc.encoding = result.sha256, result.encoding
             return _rejected(actor, dataset, source_name, exc)
-        changes = None
-        if current is not None:
-            changes = diff(current.path, parquet)
         number = _next_number(dataset)
         target = warehouse_dir() / dataset.slug / f"v{number}-{result.sha256[:12]}.parquet"
         target.parent.mkdir(parents=True, exist_ok=True)
@@ -121,14 +122,33 @@ def add_version(
                     "errors": [],
                     "warnings": result.notes,
                     "appended": append and current is not None,
-                    "diff": changes,
+                    "diff": None,
+                    "diff_pending": current is not None,
                 },
             )
         except Exception:
             target.unlink(missing_ok=True)  # no file without its version
             raise
+    if current is not None:
+        _count_changes(version, current)
     _serve(version, now=serve_now)
     return version
+
+
+def _count_changes(version: DatasetVersion, previous: DatasetVersion) -> None:
+    """The rows added and removed since `previous`, kept in the version's report. Counted
+    once the version is live (at 10,000,000 rows a side it takes seconds, and nothing
+    waits on it); until then the report says "being counted". The version's own page
+    counts afresh, with sample rows, whatever is kept here."""
+    try:
+        changes = diff(previous.path, version.path)
+    except (duckdb.Error, OSError):  # the version stays as it is, without its count
+        logger.exception("counting the changes of %s", version)
+        changes = None
+    report = {**version.report, "diff": changes}
+    report.pop("diff_pending", None)
+    DatasetVersion.objects.filter(pk=version.pk).update(report=report)
+    version.report = report
 
 
 PART = re.compile(r"^[a-z_]+=[0-9A-Za-z_-]{1,40}$")
@@ -145,7 +165,7 @@ def add_part(
     again changes nothing and returns the part's version."""
     if not PART.match(part):
         raise ValueError(f"not a part name: {part!r}")
-    digest = ingest.sha256(parquet)
+    digest = checksums.sha256(parquet)
     same = (
         dataset.versions.filter(status=VersionStatus.ACCEPTED, part=part, source_sha256=digest)
         .order_by("-number")

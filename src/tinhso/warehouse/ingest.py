@@ -9,7 +9,6 @@ communes, WGS 84 from VN-2000) is loaded into a table first and written back.
 
 from __future__ import annotations
 
-import hashlib
 import tempfile
 import threading
 from collections.abc import Callable
@@ -20,7 +19,7 @@ from pathlib import Path
 import duckdb
 from django.utils.translation import gettext as _
 
-from tinhso.warehouse import enrich, geo, readers, rejects, validation
+from tinhso.warehouse import checksums, enrich, geo, readers, rejects, validation
 from tinhso.warehouse import schema as tableschema
 from tinhso.warehouse.duck import sql_string
 from tinhso.warehouse.errors import IngestError
@@ -37,14 +36,6 @@ class Ingested:
     encoding: str
     sha256: str
     notes: list[str] = field(default_factory=list)
-
-
-def sha256(path: Path) -> str:
-    digest = hashlib.sha256()
-    with path.open("rb") as fh:
-        for chunk in iter(lambda: fh.read(1 << 20), b""):
-            digest.update(chunk)
-    return digest.hexdigest()
 
 
 Progress = Callable[[float], None]
@@ -77,21 +68,6 @@ def _watching(con: duckdb.DuckDBPyConnection, progress: Progress | None, low: fl
         progress(high)
 
 
-class _Checksum(threading.Thread):
-    """The SHA-256 of a file, taken beside the reading (hashlib lets go of the GIL)."""
-
-    def __init__(self, path: Path):
-        super().__init__(daemon=True)
-        self.path, self.value = path, ""
-
-    def run(self) -> None:
-        self.value = sha256(self.path)
-
-    def result(self) -> str:
-        self.join()
-        return self.value
-
-
 def to_parquet(
     path: Path,
     folder: Path,
@@ -104,8 +80,7 @@ def to_parquet(
     """Read `path` (by its extension) into `folder`/data.parquet, or raise IngestError.
     With a steward's `schema`, cells are read as text and checked against it; without,
     the types DuckDB infers become the version's schema."""
-    checksum = _Checksum(path)
-    checksum.start()
+    checksum = checksums.of(path)
     try:
         source = readers.readable(path, folder, sheet=sheet, encoding=encoding)
     except IngestError as exc:

@@ -11,13 +11,16 @@ from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
 
 from tinhso.core.actors import Actor
-from tinhso.warehouse import actions, sandbox
+from tinhso.warehouse import actions
 from tinhso.warehouse.models import Access, Dataset, VersionStatus
 from tinhso.warehouse.readers import CHOICES
 
 
 class Command(BaseCommand):
     help = "Load a file into the shared data warehouse, or query it with read-only SQL."
+    # Django's system checks load every URL pattern of the site (0.6 s) to check the web
+    # server's configuration; `tinhso serve`, `run` and `migrate` run them, a load need not.
+    requires_system_checks: list[str] = []
 
     def add_arguments(self, parser):
         commands = parser.add_subparsers(dest="action", required=True)
@@ -135,6 +138,8 @@ class Command(BaseCommand):
             )
 
     def query(self, *, sql, format, output, **options):
+        from tinhso.warehouse import sandbox  # its SQL parser is not needed for a load
+
         actor = Actor.system("tinhso data query")
         if format == "parquet":
             if not output:
