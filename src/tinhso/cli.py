@@ -29,28 +29,14 @@ import sys
 def main(argv: list[str] | None = None) -> None:
     args = list(sys.argv[1:] if argv is None else argv)
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "tinhso.settings")
+    from django.core.management import execute_from_command_line
+
     if not args or args[0] in {"-h", "--help", "help"}:
         print(__doc__)
         return
     if args[0] == "manage":
         args = args[1:] or ["help"]
-    if args[:2] == ["data", "ingest"]:
-        _begin_checksums(args[2:])
-    from django.core.management import execute_from_command_line
-
     execute_from_command_line(["tinhso", *args])
-
-
-def _begin_checksums(args: list[str]) -> None:
-    """Start the SHA-256 of the file being ingested while Django starts: reading every
-    byte of a gigabyte takes a core about 0.7 s, and Django's start leaves one idle. Any
-    argument naming a file is begun; the ingest takes over the digest of its own file
-    when the file has not changed since (warehouse/checksums.py)."""
-    from tinhso.warehouse import checksums
-
-    for arg in args:
-        if not arg.startswith("-") and os.path.isfile(arg):
-            checksums.begin(arg)
 
 
 if __name__ == "__main__":

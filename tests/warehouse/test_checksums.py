@@ -1,13 +1,10 @@
-"""The upload's SHA-256: begun while the command starts, taken over by the ingest only
-for the same unchanged file; and a second version's changes counted once it is live."""
+"""The upload's SHA-256, and a second version's changes counted once it is live."""
 
 import hashlib
-import os
 
 import pytest
 
 from tinhso.agencies.models import Agency
-from tinhso.cli import _begin_checksums
 from tinhso.core.events import event
 from tinhso.warehouse import actions, checksums
 from tinhso.warehouse.models import DatasetVersion
@@ -16,36 +13,14 @@ HEADER = "ma,ten,so\n"
 FIRST = HEADER + "A1,Một,1\nA2,Hai,2\nA3,Ba,3\n"
 
 
-def _digest(path) -> str:
-    return hashlib.sha256(path.read_bytes()).hexdigest()
-
-
-def test_a_digest_begun_early_is_taken_over(tmp_path):
+def test_the_digest_is_the_file_s_sha256(tmp_path):
     path = tmp_path / "du-lieu.csv"
-    path.write_text(FIRST, encoding="utf-8")
-    _begin_checksums(["--dataset", "x", str(path), "--title", "không phải tệp"])
-    taken = checksums.of(path)
-    assert taken.name == "sha256" and taken.result() == _digest(path)
-    # Taken once: asked again, it is a new digest of the same file.
-    again = checksums.of(path)
-    assert again is not taken and again.result() == _digest(path)
-
-
-def test_a_file_changed_after_the_digest_began_is_read_again(tmp_path):
-    path = tmp_path / "du-lieu.csv"
-    path.write_text(FIRST, encoding="utf-8")
-    checksums.begin(path)
-    checksums.of(path).result()  # not this one: begin again, then change the file
-    checksums.begin(path)
-    path.write_text(FIRST + "A4,Bốn,4\n", encoding="utf-8")
-    os.utime(path, ns=(1, 1))  # a different modification time even on a coarse clock
-    assert checksums.of(path).result() == _digest(path)
+    path.write_bytes(FIRST.encode() * 50_000)  # several chunks
+    assert checksums.Checksum(path).result() == hashlib.sha256(path.read_bytes()).hexdigest()
 
 
 def test_a_missing_file_has_no_digest_and_is_refused_by_its_reader(tmp_path):
-    missing = tmp_path / "khong-co.csv"
-    checksums.begin(missing)  # nothing begun
-    assert checksums.of(missing).result() == ""
+    assert checksums.Checksum(tmp_path / "khong-co.csv").result() == ""
 
 
 @pytest.mark.django_db

@@ -80,7 +80,7 @@ def to_parquet(
     """Read `path` (by its extension) into `folder`/data.parquet, or raise IngestError.
     With a steward's `schema`, cells are read as text and checked against it; without,
     the types DuckDB infers become the version's schema."""
-    checksum = checksums.of(path)
+    checksum = checksums.Checksum(path)
     try:
         source = readers.readable(path, folder, sheet=sheet, encoding=encoding)
     except IngestError as exc:
