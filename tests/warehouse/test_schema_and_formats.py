@@ -193,6 +193,18 @@ def test_geojson_becomes_rows_with_a_geometry_column(system, dataset, tmp_path):
     assert json.loads(answer.rows[0][1])["coordinates"] == [106.2, 11.4]
 
 
+def test_a_feature_without_a_geometry_keeps_its_row(system, dataset, tmp_path):
+    features = [*POINTS["features"], {"type": "Feature", "properties": {"ten": "Chưa định vị"},
+                                      "geometry": None}]  # fmt: skip
+    path = tmp_path / "tram.geojson"
+    path.write_text(json.dumps({**POINTS, "features": features}), encoding="utf-8")
+    version = actions.add_version(system, dataset, path)
+    assert version.rows == len(features)
+    answer = sandbox.run(system, 'SELECT ten, geometry IS NULL FROM "truong" ORDER BY ten')
+    assert ("Chưa định vị", True) in answer.rows
+    assert sum(1 for _name, missing in answer.rows if not missing) == len(POINTS["features"])
+
+
 def _shapefile_zip(points, *, prj: str | None) -> bytes:
     shp, shx, dbf = io.BytesIO(), io.BytesIO(), io.BytesIO()
     with shapefile.Writer(shp=shp, shx=shx, dbf=dbf, shapeType=shapefile.POINT) as writer:
@@ -234,6 +246,11 @@ def test_a_zipped_vn2000_shapefile_is_converted(system, dataset, tmp_path):
         ("hong.zip", b"PK\x03\x04 not a zip"),
         ("hong.geojson", b'{"type": "FeatureCollection", "features": '),
         ("rong.geojson", b'{"type": "FeatureCollection", "features": []}'),
+        (
+            "toa-do-chu.geojson",
+            '{"type": "FeatureCollection", "features": [{"type": "Feature", "properties": {}, '
+            '"geometry": {"type": "Point", "coordinates": ["kinh độ", 11]}}]}'.encode(),
+        ),
     ],
 )
 def test_broken_geo_files_are_rejected(system, dataset, tmp_path, name, content):

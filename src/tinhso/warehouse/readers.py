@@ -201,21 +201,26 @@ def _xlsx_to_csv(path: Path, sheet: str | None, folder: Path) -> Path:
             % {"sheet": name, "sheets": ", ".join(book.sheet_names)}
         )
 
-    def cell(value):
-        if isinstance(value, float) and value.is_integer():
-            return int(value)  # calamine reads every number as a float
-        if isinstance(value, dt.datetime) and value.time() == dt.time():
-            return value.date().isoformat()
-        if isinstance(value, dt.date | dt.datetime | dt.time):
-            return value.isoformat()
-        return value
+    def number(value: float):
+        return int(value) if value.is_integer() else value  # calamine: every number a float
+
+    def moment(value: dt.datetime):
+        return value.date().isoformat() if value.time() == dt.time() else value.isoformat()
+
+    # By the cell's exact type, looked up once per cell: text, the most common, as it is.
+    convert = {float: number, dt.datetime: moment, dt.date: dt.date.isoformat,
+               dt.time: dt.time.isoformat}  # fmt: skip
 
     target = folder / "sheet.csv"
     with target.open("w", encoding="utf-8", newline="") as out:
         writer = csv.writer(out)
         for row in book.get_sheet_by_name(name).iter_rows():
-            writer.writerow([cell(v) for v in row])
+            writer.writerow([v if type(v) is str else convert.get(type(v), _same)(v) for v in row])
     return target
+
+
+def _same(value):
+    return value
 
 
 # Codes (mã xã, mã trường, …) are identifiers, not quantities: kept as text even when every

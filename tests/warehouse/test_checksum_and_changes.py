@@ -62,3 +62,27 @@ def test_a_count_that_fails_leaves_the_version_live_without_it(system, tmp_path)
     stored = DatasetVersion.objects.get(pk=version.pk)
     assert stored.status == "accepted" and stored.rows == 4
     assert stored.report["diff"] is None and "diff_pending" not in stored.report
+
+
+@pytest.mark.django_db
+def test_a_count_still_running_says_so_on_the_dataset_pages(system, client, tmp_path):
+    from tinhso.warehouse.models import Access
+
+    owner = Agency.objects.get(code="SGDDT")
+    dataset = actions.create_dataset(
+        system, slug="bang", title="Bảng (mẫu)", owner=owner, access=Access.OPEN
+    )
+    first, second = tmp_path / "v1.csv", tmp_path / "v2.csv"
+    first.write_text(FIRST, encoding="utf-8")
+    second.write_text(FIRST + "A4,Bốn,4\n", encoding="utf-8")
+    actions.add_version(system, dataset, first)
+    version = actions.add_version(system, dataset, second)
+    for page in ("/data/bang/", "/dataset/bang"):
+        assert "+1 / −0" in client.get(page).content.decode()
+    # The moment between the version going live and its count being kept:
+    DatasetVersion.objects.filter(pk=version.pk).update(
+        report={**version.report, "diff": None, "diff_pending": True}
+    )
+    for page in ("/data/bang/", "/dataset/bang"):
+        html = client.get(page).content.decode()
+        assert "đang đếm" in html and "+1 / −0" not in html
