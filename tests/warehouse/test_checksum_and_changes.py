@@ -7,10 +7,28 @@ import pytest
 from tinhso.agencies.models import Agency
 from tinhso.core.events import event
 from tinhso.warehouse import actions, checksums
-from tinhso.warehouse.models import DatasetVersion
+from tinhso.warehouse.models import Access, DatasetVersion
 
 HEADER = "ma,ten,so\n"
 FIRST = HEADER + "A1,Một,1\nA2,Hai,2\nA3,Ba,3\n"
+
+
+@pytest.fixture
+def dataset(system):
+    owner = Agency.objects.get(code="SGDDT")
+    return actions.create_dataset(
+        system, slug="bang", title="Bảng (mẫu)", owner=owner, access=Access.OPEN
+    )
+
+
+@pytest.fixture
+def versions(system, dataset, tmp_path):
+    """Add a first version and return a function adding the second: one row more."""
+    first, second = tmp_path / "v1.csv", tmp_path / "v2.csv"
+    first.write_text(FIRST, encoding="utf-8")
+    second.write_text(FIRST + "A4,Bốn,4\n", encoding="utf-8")
+    previous = actions.add_version(system, dataset, first)
+    return previous, lambda: actions.add_version(system, dataset, second)
 
 
 def test_the_digest_is_the_file_s_sha256(tmp_path):
@@ -24,13 +42,8 @@ def test_a_missing_file_has_no_digest_and_is_refused_by_its_reader(tmp_path):
 
 
 @pytest.mark.django_db
-def test_a_second_version_is_live_before_its_changes_are_counted(system, tmp_path):
-    owner = Agency.objects.get(code="SGDDT")
-    dataset = actions.create_dataset(system, slug="bang", title="Bảng (mẫu)", owner=owner)
-    first, second = tmp_path / "v1.csv", tmp_path / "v2.csv"
-    first.write_text(FIRST, encoding="utf-8")
-    second.write_text(FIRST.replace("A2,Hai,2", "A2,Hai,20") + "A4,Bốn,4\n", encoding="utf-8")
-    actions.add_version(system, dataset, first)
+def test_a_second_version_is_live_before_its_changes_are_counted(versions):
+    _previous, add_second = versions
     seen = []
 
     def at_accept(sender, payload, **kwargs):
@@ -39,44 +52,30 @@ def test_a_second_version_is_live_before_its_changes_are_counted(system, tmp_pat
 
     event.connect(at_accept)
     try:
-        version = actions.add_version(system, dataset, second)
+        version = add_second()
     finally:
         event.disconnect(at_accept)
     assert seen[0]["diff_pending"] is True and seen[0]["diff"] is None
     stored = DatasetVersion.objects.get(pk=version.pk).report
     assert "diff_pending" not in stored
-    assert (stored["diff"]["added"], stored["diff"]["removed"]) == (2, 1)
+    assert (stored["diff"]["added"], stored["diff"]["removed"]) == (1, 0)
     assert version.report == stored
 
 
 @pytest.mark.django_db
-def test_a_count_that_fails_leaves_the_version_live_without_it(system, tmp_path):
-    owner = Agency.objects.get(code="SGDDT")
-    dataset = actions.create_dataset(system, slug="bang", title="Bảng (mẫu)", owner=owner)
-    first, second = tmp_path / "v1.csv", tmp_path / "v2.csv"
-    first.write_text(FIRST, encoding="utf-8")
-    second.write_text(FIRST + "A4,Bốn,4\n", encoding="utf-8")
-    previous = actions.add_version(system, dataset, first)
+def test_a_count_that_fails_leaves_the_version_live_without_it(versions):
+    previous, add_second = versions
     previous.path.write_bytes(b"not parquet")  # the earlier file damaged on disk
-    version = actions.add_version(system, dataset, second)
+    version = add_second()
     stored = DatasetVersion.objects.get(pk=version.pk)
     assert stored.status == "accepted" and stored.rows == 4
     assert stored.report["diff"] is None and "diff_pending" not in stored.report
 
 
 @pytest.mark.django_db
-def test_a_count_still_running_says_so_on_the_dataset_pages(system, client, tmp_path):
-    from tinhso.warehouse.models import Access
-
-    owner = Agency.objects.get(code="SGDDT")
-    dataset = actions.create_dataset(
-        system, slug="bang", title="Bảng (mẫu)", owner=owner, access=Access.OPEN
-    )
-    first, second = tmp_path / "v1.csv", tmp_path / "v2.csv"
-    first.write_text(FIRST, encoding="utf-8")
-    second.write_text(FIRST + "A4,Bốn,4\n", encoding="utf-8")
-    actions.add_version(system, dataset, first)
-    version = actions.add_version(system, dataset, second)
+def test_a_count_still_running_says_so_on_the_dataset_pages(versions, client):
+    _previous, add_second = versions
+    version = add_second()
     for page in ("/data/bang/", "/dataset/bang"):
         assert "+1 / −0" in client.get(page).content.decode()
     # The moment between the version going live and its count being kept:
