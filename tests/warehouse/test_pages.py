@@ -1,6 +1,7 @@
 """The warehouse's pages: catalogue, dataset page, and the data stewards' screens (create,
 metadata, schema editor, upload run as a task, validation report)."""
 
+import openpyxl
 import pytest
 from django.urls import reverse
 
@@ -219,3 +220,39 @@ def test_some_communes_with_none_chosen_is_refused():
     )
     assert not form.is_valid()
     assert form.errors["communes"]
+
+
+def test_the_schema_and_the_versions_are_in_words(client, stations, system, tmp_path):
+    page = client.get(reverse("warehouse_dataset", args=["tram-thu"])).content.decode()
+    # Types and constraints in Vietnamese, not Table Schema's keywords.
+    assert "<td>số nguyên</td>" in page and "<td>văn bản</td>" in page
+    assert "Bắt buộc" in page and "required" not in page
+    workbook = tmp_path / "tram.xlsx"
+    book = openpyxl.Workbook()
+    book.active.append(["ma", "ten", "so_giuong"])
+    book.active.append(["TYT3", "Trạm Y tế Xã Mới", 4])
+    book.save(workbook)
+    version = actions.add_version(system, stations, workbook, accept_schema_change=True)
+    assert version.encoding == "xlsx"  # the file's own format, not the CSV it became
+
+
+def test_a_refused_upload_is_marked_as_refused_in_the_steward_s_list(
+    client, stations, system, tmp_path
+):
+    from tinhso.warehouse.models import IngestJob
+
+    client.force_login(User.objects.get(username="demo.steward"))
+    path = tmp_path / "virus.exe"
+    path.write_bytes(b"MZ\x90\x00")
+    refused = actions.add_version(system, stations, path)
+    IngestJob.objects.create(
+        dataset=stations, staged="x", source_name="virus.exe", size=4, status="done",
+        version=refused,
+    )  # fmt: skip
+    page = client.get(reverse("warehouse_mine")).content.decode()
+    assert "virus.exe" in page
+    assert f'<span class="status status-refused">{refused.get_status_display()}</span>' in page
+    version_page = client.get(
+        reverse("warehouse_version", args=["tram-thu", refused.number])
+    ).content.decode()
+    assert "virus.exe ()" not in version_page

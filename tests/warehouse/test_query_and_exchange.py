@@ -12,7 +12,7 @@ import openpyxl
 import pytest
 
 from tests.http import body, close
-from tinhso.agencies.models import Agency
+from tinhso.agencies.models import Agency, User
 from tinhso.core.actors import Actor
 from tinhso.core.models import AuditEntry
 from tinhso.warehouse import actions, pulls, rows, sandbox
@@ -442,3 +442,36 @@ def test_the_stewards_form_says_when_an_address_cannot_be_pulled(settings):
     )
     form.is_valid()
     assert "10.0.0.5" in " ".join(form.errors.get("source_url", []))
+
+
+def test_a_rejected_file_s_report_is_for_the_owner_agency_s_stewards_alone(
+    client, schools, system, tmp_path
+):
+    # A file refused against the steward's schema: its report quotes the offending cell.
+    actions.set_schema(system, schools, {"fields": [
+        {"name": "ma", "type": "string"},
+        {"name": "ten", "type": "string", "constraints": {"maxLength": 20}},
+        {"name": "xa", "type": "string"},
+        {"name": "so_hoc_sinh", "type": "integer"},
+        {"name": "kinh_do", "type": "number"},
+        {"name": "vi_do", "type": "number"},
+    ]})  # fmt: skip
+    path = tmp_path / "v2.csv"
+    path.write_text(TABLE + "TH005,CCCD 079123456789 Nguyễn Văn A,Xã Bến Cầu,1,,\n", "utf-8")
+    rejected = actions.add_version(system, schools, path)
+    assert rejected.status == VersionStatus.REJECTED
+    secret = "079123456789"
+
+    def versions_seen() -> list[str]:
+        answer = client.get("/api/data/datasets/truong")
+        assert answer.status_code == 200
+        return [v["status"] for v in answer.json()["versions"]]
+
+    assert versions_seen() == ["accepted"]  # anonymous
+    assert secret not in client.get("/api/data/datasets/truong").content.decode()
+    assert secret not in client.get("/data/truong/").content.decode()
+    client.force_login(User.objects.get(username="demo.handler"))  # another role
+    assert versions_seen() == ["accepted"]
+    client.force_login(User.objects.get(username="demo.steward"))  # the owner's steward
+    assert versions_seen() == ["rejected", "accepted"]
+    assert secret in client.get("/api/data/datasets/truong").content.decode()

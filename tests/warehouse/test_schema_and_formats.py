@@ -260,6 +260,18 @@ def test_broken_geo_files_are_rejected(system, dataset, tmp_path, name, content)
     assert version.status == VersionStatus.REJECTED and version.report["message"]
 
 
+def test_a_feature_whose_geometry_cannot_be_read_is_named(system, dataset, tmp_path):
+    bad = {"type": "Feature", "properties": {"ten": "Sai"},
+           "geometry": {"type": "Point", "coordinates": ["kinh độ", 11]}}  # fmt: skip
+    path = tmp_path / "tram.geojson"
+    path.write_text(json.dumps({**POINTS, "features": [*POINTS["features"], bad]}), "utf-8")
+    version = actions.add_version(system, dataset, path)
+    assert version.status == VersionStatus.REJECTED
+    number = len(POINTS["features"]) + 1
+    assert version.report["message"].startswith(f"Đối tượng thứ {number}: hình học")
+    assert "ParseException" not in version.report["message"]
+
+
 def test_the_quality_score_follows_the_metadata(system, dataset, tmp_path):
     version = _add(system, dataset, tmp_path, GOOD)
     before = quality.assess(dataset)

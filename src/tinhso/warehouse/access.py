@@ -14,7 +14,7 @@ from tinhso.core.actors import Actor
 
 if TYPE_CHECKING:
     from tinhso.agencies.models import Agency
-from tinhso.warehouse.models import Access, Dataset
+from tinhso.warehouse.models import Access, Dataset, VersionStatus
 
 
 def readable_datasets(actor: Actor) -> QuerySet[Dataset]:
@@ -38,6 +38,16 @@ def dataset_for_reader(actor: Actor, slug: str) -> Dataset:
     if dataset is None:
         raise NotFound(_("No dataset “%(slug)s” that you may read.") % {"slug": slug})
     return dataset
+
+
+def versions_for_reader(actor: Actor, dataset: Dataset):
+    """The versions `actor` may see: all of them for those who may write the dataset, the
+    accepted ones for everyone else — a rejected file's cells and report were never
+    published, and may hold what the owner agency alone should see."""
+    versions = dataset.versions.all()
+    if not can_write(actor, dataset):
+        versions = versions.filter(status=VersionStatus.ACCEPTED)
+    return versions
 
 
 def can_write(actor: Actor, dataset: Dataset) -> bool:

@@ -48,7 +48,9 @@ def _state(dataset: Dataset) -> dict:
 def create_dataset(
     actor: Actor, *, slug: str, title: str, owner, communes=(), shared_with=(), **fields
 ) -> Dataset:
-    """A new, empty dataset owned by `owner` (an agency)."""
+    """A new, empty dataset owned by `owner` (an agency). Its identifier is checked here,
+    whatever the door: it names the dataset's folder, its pages and its table in SQL."""
+    Dataset._meta.get_field("slug").clean(slug, None)  # ValidationError: not a slug
     dataset = Dataset.objects.create(slug=slug, title=title, owner=owner, **fields)
     dataset.communes.set(communes)
     dataset.shared_with.set(shared_with)

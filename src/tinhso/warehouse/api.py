@@ -15,7 +15,7 @@ from tinhso.agencies.auth import reader, signed_in
 from tinhso.core.access import NotFound
 from tinhso.core.values import jsonable
 from tinhso.warehouse import access, sandbox
-from tinhso.warehouse.models import Dataset, attach_current
+from tinhso.warehouse.models import Dataset, VersionStatus, attach_current
 from tinhso.warehouse.schema import as_table_schema
 
 router = Router()
@@ -127,7 +127,10 @@ class DatasetDetailOut(DatasetOut):
 
     @staticmethod
     def resolve_versions(obj: Dataset):
-        return obj.versions.all()
+        # Set by the route from access.versions_for_reader; accepted ones alone otherwise.
+        return getattr(obj, "readable_versions", None) or obj.versions.filter(
+            status=VersionStatus.ACCEPTED
+        )
 
 
 class SqlIn(Schema):
@@ -148,10 +151,13 @@ def list_datasets(request: HttpRequest):
 
 @router.get("/datasets/{slug}", response=DatasetDetailOut, summary="One dataset, its versions")
 def get_dataset(request: HttpRequest, slug: str):
+    actor = reader(request)
     try:
-        return access.dataset_for_reader(reader(request), slug)
+        dataset = access.dataset_for_reader(actor, slug)
     except NotFound as exc:
         raise HttpError(404, exc.message) from exc
+    dataset.readable_versions = list(access.versions_for_reader(actor, dataset))
+    return dataset
 
 
 class FacetValue(Schema):

@@ -123,7 +123,10 @@ def to_parquet(
         raise
     finally:
         con.close()
-    return Ingested(target, rows, schema, source.encoding or source.kind, checksum.result(), notes)
+    # A text file's encoding; for other files, their own format (not the CSV or NDJSON
+    # they were turned into for DuckDB).
+    encoding = source.encoding or path.suffix.lstrip(".").lower() or source.kind
+    return Ingested(target, rows, schema, encoding, checksum.result(), notes)
 
 
 def _connection(folder: Path) -> duckdb.DuckDBPyConnection:

@@ -92,14 +92,21 @@ def unclosed_quotes(path: Path, limit: int = 20) -> list[int]:
 def check(con: duckdb.DuckDBPyConnection, refuse: Callable[..., IngestError], source: Path) -> None:
     """Raise with the rows DuckDB's CSV reader could not read, if any; an unclosed quote
     that caused them is named first, as such."""
+    # DuckDB lists a row with several extra cells once per cell; the row is one error.
+    distinct = (
+        "SELECT line, error_type, any_value(column_idx) AS column_idx, "
+        "any_value(column_name) AS column_name, any_value(csv_line) AS csv_line, "
+        "any_value(error_message) AS error_message FROM reject_errors "
+        "GROUP BY line, error_type, CASE WHEN error_type = 'CAST' THEN column_idx END"
+    )
     rejects = con.execute(
-        "SELECT line, column_idx, column_name, error_type, csv_line, error_message "
-        "FROM reject_errors ORDER BY line LIMIT 1000"
+        "SELECT line, column_idx, column_name, error_type, csv_line, error_message "  # noqa: S608
+        f"FROM ({distinct}) ORDER BY line, column_idx LIMIT 1000"
     ).fetchall()
     if not rejects:
         return
     total, lines = con.execute(
-        "SELECT count(*), count(DISTINCT line) FROM reject_errors"
+        f"SELECT count(*), count(DISTINCT line) FROM ({distinct})"  # noqa: S608
     ).fetchone()
     errors = [reject(*row) for row in rejects]
     quotes = [

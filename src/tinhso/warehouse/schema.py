@@ -42,6 +42,16 @@ TYPE_LABELS = {
     "any": gettext_lazy("any"),
 }
 CONSTRAINTS = ("required", "unique", "minimum", "maximum", "minLength", "maxLength", "pattern")
+CONSTRAINT_LABELS = {
+    "required": gettext_lazy("Required"),
+    "unique": gettext_lazy("Unique"),
+    "minimum": gettext_lazy("Min."),
+    "maximum": gettext_lazy("Max."),
+    "minLength": gettext_lazy("min. length"),
+    "maxLength": gettext_lazy("max. length"),
+    "pattern": gettext_lazy("Pattern"),
+    "enum": gettext_lazy("one of"),
+}
 # The bound constraints as SQL conditions a cell breaks (numbers checked by `clean`).
 BOUNDS = {
     "minimum": "{typed} < {limit}",
@@ -102,7 +112,8 @@ def as_table_schema(schema: dict | list) -> dict[str, Any]:
 
 def documented(schema: dict | list, dictionary: dict | None) -> list[dict[str, Any]]:
     """A version's fields with the titles and descriptions of the steward's data
-    dictionary, which names the columns even before a version is checked against it."""
+    dictionary, which names the columns even before a version is checked against it, and
+    their type and constraints in words (`type_label`, `constraint_labels`)."""
     described = {f["name"]: f for f in (dictionary or {}).get("fields", [])}
     return [
         {
@@ -112,9 +123,25 @@ def documented(schema: dict | list, dictionary: dict | None) -> list[dict[str, A
                 for k, v in described.get(f["name"], {}).items()
                 if k in ("title", "description")
             },
+            "type_label": str(TYPE_LABELS.get(f.get("type", ""), f.get("type", ""))),
+            "constraint_labels": _in_words(f.get("constraints") or {}),
         }
         for f in as_table_schema(schema)["fields"]
     ]
+
+
+def _in_words(constraints: dict) -> list[str]:
+    """ "Required", "Max.: 500", "one of: a, b" — a field's constraints for its page."""
+    words = []
+    for key, value in constraints.items():
+        if value is False or value is None:
+            continue
+        label = str(CONSTRAINT_LABELS.get(key, key))
+        if value is not True:
+            shown = ", ".join(map(str, value)) if isinstance(value, list) else value
+            label += f": {shown}"
+        words.append(label)
+    return words
 
 
 def infer(con: duckdb.DuckDBPyConnection, table: str, rows: int) -> dict[str, Any]:

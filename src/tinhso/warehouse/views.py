@@ -73,7 +73,7 @@ def mine(request: HttpRequest) -> HttpResponse:
                 "quality": quality.assess(dataset, current),
             }
         )
-    jobs = IngestJob.objects.filter(dataset__in=datasets).select_related("dataset")[:10]
+    jobs = IngestJob.objects.filter(dataset__in=datasets).select_related("dataset", "version")[:10]
     return render(request, "warehouse/mine.html", {"rows": rows, "jobs": jobs})
 
 
@@ -115,9 +115,7 @@ def detail(request: HttpRequest, slug: str) -> HttpResponse:
     actor = actor_from_request(request)
     dataset = access.dataset_for_reader(actor, slug)
     can_write = access.can_write(actor, dataset)
-    versions = dataset.versions.all()
-    if not can_write:  # a rejected file's cells were never published
-        versions = versions.filter(status=VersionStatus.ACCEPTED)
+    versions = access.versions_for_reader(actor, dataset)
     current = dataset.current
     return render(
         request,

@@ -7,6 +7,7 @@ import json
 import sys
 from pathlib import Path
 
+from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
 
@@ -79,14 +80,24 @@ class Command(BaseCommand):
         actor = Actor.system("tinhso data ingest")
         target = Dataset.objects.filter(slug=dataset).first()
         if target is None:
-            owner = Agency.objects.filter(code=agency).first() if agency else None
-            if owner is None:
+            if not agency:
                 raise CommandError(
                     _("A new dataset needs its owner agency: --agency CODE (see /agencies/).")
                 )
-            target = actions.create_dataset(
-                actor, slug=dataset, title=title or dataset, owner=owner, access=access
-            )
+            owner = Agency.objects.filter(code=agency).first()
+            if owner is None:
+                raise CommandError(
+                    _("No agency with the code “%(code)s” (see /agencies/).") % {"code": agency}
+                )
+            try:
+                target = actions.create_dataset(
+                    actor, slug=dataset, title=title or dataset, owner=owner, access=access
+                )
+            except ValidationError as exc:
+                raise CommandError(
+                    _("“%(slug)s” cannot name a dataset: %(reason)s")
+                    % {"slug": dataset, "reason": " ".join(exc.messages)}
+                ) from exc
         from rich.progress import BarColumn, Progress, TaskProgressColumn, TimeElapsedColumn
 
         with Progress(
