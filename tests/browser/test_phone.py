@@ -102,6 +102,8 @@ def test_the_map_pin_has_its_image(browser, live_server, demo):
     )
     icon = page.locator("img.leaflet-marker-icon").first
     expect(icon).to_be_visible()
+    # Loaded or failed: a broken image completes too, with no width.
+    page.wait_for_function("() => document.querySelector('img.leaflet-marker-icon').complete")
     assert page.evaluate("document.querySelector('img.leaflet-marker-icon').naturalWidth") > 0
     assert not [u for u in broken if "marker" in u], broken
     context.close()

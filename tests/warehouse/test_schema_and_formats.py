@@ -11,7 +11,7 @@ import pytest
 import shapefile
 from django.utils import timezone
 
-from tinhso.agencies.models import Agency
+from tinhso.agencies.models import Agency, User
 from tinhso.core.models import AuditEntry
 from tinhso.textengine import legacy
 from tinhso.warehouse import actions, quality, sandbox
@@ -258,6 +258,25 @@ def test_broken_geo_files_are_rejected(system, dataset, tmp_path, name, content)
     path.write_bytes(content)
     version = actions.add_version(system, dataset, path)
     assert version.status == VersionStatus.REJECTED and version.report["message"]
+    # Why, in both languages, as each row's error is.
+    assert (
+        version.report["message_en"] and version.report["message_en"] != (version.report["message"])
+    )
+
+
+def test_a_refused_file_says_why_in_the_page_s_language(client, system, tmp_path):
+    owner = Agency.objects.get(code="SKHCN")  # demo.steward's agency
+    dataset = actions.create_dataset(system, slug="thu", title="Thử (mẫu)", owner=owner)
+    path = tmp_path / "virus.exe"
+    path.write_bytes(b"MZ\x90\x00")
+    version = actions.add_version(system, dataset, path)
+    client.force_login(User.objects.get(username="demo.steward"))
+    url = f"/data/thu/versions/{version.number}/"
+    vietnamese = client.get(url).content.decode()
+    english = client.get(url, HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert "Không đọc được tệp loại “.exe”" in vietnamese
+    assert "Files of type “.exe” are not read" in english
+    assert "Không đọc được tệp loại" not in english
 
 
 def test_a_feature_whose_geometry_cannot_be_read_is_named(system, dataset, tmp_path):

@@ -243,7 +243,9 @@ def _check_drift(current: DatasetVersion, schema: dict, *, append: bool, accepte
         errors = drift.append_mismatch(current.schema, schema)
         if errors:
             raise IngestError(
-                _("Rows can be added only with the current version's columns; nothing was stored."),
+                lambda: _(
+                    "Rows can be added only with the current version's columns; nothing was stored."
+                ),
                 errors=errors,
                 total=len(errors),
             )
@@ -251,11 +253,13 @@ def _check_drift(current: DatasetVersion, schema: dict, *, append: bool, accepte
         errors = drift.changes(current.schema, schema, current.number)
         if errors:
             raise IngestError(
-                _(
-                    "%(n)s columns differ from version %(v)s; nothing was stored. If the new "
-                    "shape is right, upload again and confirm the schema change."
-                )
-                % {"n": len(errors), "v": current.number},
+                lambda: (
+                    _(
+                        "%(n)s columns differ from version %(v)s; nothing was stored. If the new "
+                        "shape is right, upload again and confirm the schema change."
+                    )
+                    % {"n": len(errors), "v": current.number}
+                ),
                 errors=errors,
                 total=len(errors),
             )
@@ -269,8 +273,10 @@ def _check_keys(parquet: Path, schema: dict) -> None:
     errors, total = drift.repeated_keys(parquet, key)
     if errors:
         raise IngestError(
-            _("%(n)s key values would repeat once the rows are added; nothing was stored.")
-            % {"n": total},
+            lambda: (
+                _("%(n)s key values would repeat once the rows are added; nothing was stored.")
+                % {"n": total}
+            ),
             errors=errors,
             total=total,
         )

@@ -11,6 +11,7 @@ from pathlib import Path
 import shapely
 from django.conf import settings
 from django.utils.translation import gettext as _
+from django.utils.translation import override
 from pyproj import Transformer
 
 from tinhso.core.values import jsonable
@@ -49,13 +50,15 @@ def _shapes(features: list[dict]):
             shapely.from_geojson(text)
         except (shapely.errors.GEOSException, TypeError, ValueError) as exc:
             raise IngestError(
-                _(
-                    "Feature %(n)s: its geometry is not valid GeoJSON (a type and "
-                    "coordinates that are numbers); nothing was stored."
+                lambda number=number: (
+                    _(
+                        "Feature %(n)s: its geometry is not valid GeoJSON (a type and "
+                        "coordinates that are numbers); nothing was stored."
+                    )
+                    % {"n": number + 1}
                 )
-                % {"n": number + 1}
             ) from exc
-    raise IngestError(_("The geometries could not be read; nothing was stored."))
+    raise IngestError(lambda: _("The geometries could not be read; nothing was stored."))
 
 
 def _projected(shapes) -> bool:
@@ -67,19 +70,30 @@ def _projected(shapes) -> bool:
     return False
 
 
+def _refusal_in_both(read, data: bytes) -> dict[str, str]:
+    """Why the boundary reader refused the file, in Vietnamese and English: read again in
+    each language (the refusal path only; a refused file fails early in its reading)."""
+    texts = {}
+    for language, key in (("vi", "message"), ("en", "message_en")):
+        with override(language):
+            try:
+                read(data)
+            except BoundaryFileError as exc:
+                texts[key] = exc.message
+    return texts
+
+
 def to_ndjson(path: Path, folder: Path) -> tuple[Path, list[str]]:
     """The features of a GeoJSON file or zipped Shapefile as NDJSON rows in `folder`, and
     notes for the report (which coordinate system was converted)."""
     data = path.read_bytes()
+    read = read_shapefile_zip if path.suffix.lower() == ".zip" else read_geojson
     try:
-        if path.suffix.lower() == ".zip":
-            features, crs = read_shapefile_zip(data)
-        else:
-            features, crs = read_geojson(data)
+        features, crs = read(data)
     except BoundaryFileError as exc:
-        raise IngestError(exc.message) from exc
+        raise IngestError(exc.message, texts=_refusal_in_both(read, data)) from exc
     if not features:
-        raise IngestError(_("The file holds no features."))
+        raise IngestError(lambda: _("The file holds no features."))
     notes = []
     present, shapes = _shapes(features)
     if crs is None and _projected(shapes):

@@ -87,7 +87,7 @@ def to_parquet(
         exc.sha256 = checksum.result()
         raise
 
-    def refuse(message: str, errors=(), total: int = 0) -> IngestError:
+    def refuse(message, errors=(), total: int = 0) -> IngestError:
         return IngestError(message, checksum.result(), source.encoding, list(errors), total)
 
     target = folder / "data.parquet"
@@ -104,7 +104,7 @@ def to_parquet(
         rewrite = bool(schema) or enrich.wanted(_names(con, target))
         rows = _open(con, target, as_table=rewrite)
         if rows == 0:
-            raise refuse(_("The file has no data rows."))
+            raise refuse(lambda: _("The file has no data rows."))
         if schema:
             _conform(con, schema, refuse, first_row=2 if source.kind == "csv" else 1)
         notes = list(source.notes)
@@ -116,7 +116,7 @@ def to_parquet(
     except duckdb.Error as exc:
         target.unlink(missing_ok=True)
         raise refuse(
-            _("The file could not be read as a table: %(reason)s") % {"reason": exc}
+            lambda exc=exc: _("The file could not be read as a table: %(reason)s") % {"reason": exc}
         ) from exc
     except IngestError:
         target.unlink(missing_ok=True)  # nothing of a rejected file is kept
@@ -159,7 +159,9 @@ def _conform(con: duckdb.DuckDBPyConnection, schema: dict, refuse, *, first_row:
     errors, total = validation.validate(con, "incoming", schema, first_row=first_row)
     if errors:
         raise refuse(
-            _("%(n)s errors against the dataset's schema; nothing was stored.") % {"n": total},
+            lambda: (
+                _("%(n)s errors against the dataset's schema; nothing was stored.") % {"n": total}
+            ),
             errors,
             total,
         )

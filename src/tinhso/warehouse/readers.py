@@ -57,8 +57,10 @@ def readable(
         if encoding:
             if encoding not in CHOICES:
                 raise IngestError(
-                    _("Unknown encoding “%(e)s”; choose one of: %(choices)s.")
-                    % {"e": encoding, "choices": ", ".join(CHOICES)}
+                    lambda: (
+                        _("Unknown encoding “%(e)s”; choose one of: %(choices)s.")
+                        % {"e": encoding, "choices": ", ".join(CHOICES)}
+                    )
                 )
             # Chosen by the steward: converted even from UTF-8, so that stray bytes become
             # "�" instead of refusing the rows that hold them.
@@ -92,11 +94,13 @@ def file_format(path: Path) -> str:
     kind = FORMATS.get(path.suffix.lower())
     if kind is None:
         raise IngestError(
-            _(
-                "Files of type “%(ext)s” are not read; send CSV, TSV, XLSX, JSON, NDJSON, "
-                "GeoJSON, a zipped Shapefile or Parquet."
+            lambda: (
+                _(
+                    "Files of type “%(ext)s” are not read; send CSV, TSV, XLSX, JSON, NDJSON, "
+                    "GeoJSON, a zipped Shapefile or Parquet."
+                )
+                % {"ext": path.suffix or "?"}
             )
-            % {"ext": path.suffix or "?"}
         )
     if kind == "json" and path.suffix.lower() == ".json" and geo.is_geojson(path):
         return "geo"
@@ -111,7 +115,9 @@ def _encoding(path: Path) -> str:
         sample = fh.read(SAMPLE)
     guess = legacy.assess(sample, complete=len(sample) < SAMPLE)
     if guess.encoding is None:
-        raise IngestError(_("This is not a text file: save it as CSV (UTF-8) and try again."))
+        raise IngestError(
+            lambda: _("This is not a text file: save it as CSV (UTF-8) and try again.")
+        )
     if guess.sure:
         return guess.encoding
     if guess.stray_lines:
@@ -135,23 +141,27 @@ def _encoding(path: Path) -> str:
             if line <= len(lines)
         ]
         raise IngestError(
-            _(
-                "The file is UTF-8 except on %(n)s lines; it was not read as a legacy "
-                "encoding. Correct those lines, or upload again choosing UTF-8 (the stray "
-                "bytes become �) or the file's real encoding."
-            )
-            % {"n": len(errors)},
+            lambda: (
+                _(
+                    "The file is UTF-8 except on %(n)s lines; it was not read as a legacy "
+                    "encoding. Correct those lines, or upload again choosing UTF-8 (the stray "
+                    "bytes become �) or the file's real encoding."
+                )
+                % {"n": len(errors)}
+            ),
             encoding="utf-8",
             errors=errors,
             total=len(errors),
         )
     tried = ", ".join(f"{name} {round(share * 100)}%" for name, share in guess.scores)
     raise IngestError(
-        _(
-            "The file's encoding could not be told for sure (share of accented words that "
-            "read as Vietnamese: %(tried)s). Upload again choosing the encoding."
-        )
-        % {"tried": tried},
+        lambda: (
+            _(
+                "The file's encoding could not be told for sure (share of accented words that "
+                "read as Vietnamese: %(tried)s). Upload again choosing the encoding."
+            )
+            % {"tried": tried}
+        ),
         errors=[
             {
                 "type": "encoding-error",
@@ -192,13 +202,15 @@ def _xlsx_to_csv(path: Path, sheet: str | None, folder: Path) -> Path:
         book = CalamineWorkbook.from_path(str(path))
     except Exception as exc:  # noqa: BLE001 - calamine raises its own errors on bad files
         raise IngestError(
-            _("This is not a readable XLSX workbook: %(reason)s") % {"reason": exc}
+            lambda exc=exc: _("This is not a readable XLSX workbook: %(reason)s") % {"reason": exc}
         ) from exc
     name = sheet or book.sheet_names[0]
     if name not in book.sheet_names:
         raise IngestError(
-            _("The workbook has no sheet “%(sheet)s”. Its sheets: %(sheets)s.")
-            % {"sheet": name, "sheets": ", ".join(book.sheet_names)}
+            lambda: (
+                _("The workbook has no sheet “%(sheet)s”. Its sheets: %(sheets)s.")
+                % {"sheet": name, "sheets": ", ".join(book.sheet_names)}
+            )
         )
 
     def number(value: float):

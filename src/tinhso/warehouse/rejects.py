@@ -127,14 +127,18 @@ def check(con: duckdb.DuckDBPyConnection, refuse: Callable[..., IngestError], so
     ]
     if quotes:
         raise refuse(
-            _("%(n)s unclosed quotes make the file unreadable; nothing was stored.")
-            % {"n": len(quotes)},
+            lambda: (
+                _("%(n)s unclosed quotes make the file unreadable; nothing was stored.")
+                % {"n": len(quotes)}
+            ),
             quotes + errors,
             total + len(quotes),
         )
     raise refuse(
-        _("%(n)s rows could not be read (%(errors)s errors); nothing was stored.")
-        % {"n": lines, "errors": total},
+        lambda: (
+            _("%(n)s rows could not be read (%(errors)s errors); nothing was stored.")
+            % {"n": lines, "errors": total}
+        ),
         errors,
         total,
     )
