@@ -128,9 +128,10 @@ class DatasetDetailOut(DatasetOut):
     @staticmethod
     def resolve_versions(obj: Dataset):
         # Set by the route from access.versions_for_reader; accepted ones alone otherwise.
-        return getattr(obj, "readable_versions", None) or obj.versions.filter(
-            status=VersionStatus.ACCEPTED
-        )
+        readable = getattr(obj, "readable_versions", None)
+        if readable is None:
+            return obj.versions.filter(status=VersionStatus.ACCEPTED)
+        return readable
 
 
 class SqlIn(Schema):
