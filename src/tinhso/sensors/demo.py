@@ -72,8 +72,13 @@ def backfill(devices: list[Device], now: dt.datetime, days: int = DAYS) -> int:
     """Hourly readings of the last `days` days for stations without readings."""
     end = now.replace(minute=0, second=0, microsecond=0)
     start = end - dt.timedelta(days=days)
+    # The smog peaks at noon three days ago, whatever the hour the demo is built: its
+    # 30 hours then fill that day, which reads "Xấu" as a day (a peak split over two days
+    # read "Kém" on both when the demo was built in the afternoon).
+    three_days_ago = timezone.localtime(end).date() - dt.timedelta(days=3)
+    noon = dt.datetime.combine(three_days_ago, dt.time(12), tzinfo=timezone.get_current_timezone())
     scenario = Scenario(
-        smog_start=end - dt.timedelta(days=3, hours=6),
+        smog_start=noon - dt.timedelta(hours=15),
         heavy_rain_start=end - dt.timedelta(days=2, hours=4),
     )
     # What is going on as the history ends, at one station each.
